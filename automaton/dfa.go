@@ -1,0 +1,305 @@
+package automaton
+
+import (
+	"encoding/binary"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// Dead is the transition target meaning "no transition".
+const Dead int32 = -1
+
+// DFA is a deterministic automaton for one rule body: byte transitions in a
+// dense table, plus call and token edges (at most one target per symbol).
+// State 0 is the start state.
+type DFA struct {
+	Next   [][256]int32
+	Calls  [][]SymEdge // sorted by Sym
+	Tokens [][]SymEdge // sorted by Sym
+	Accept []bool
+}
+
+// Len is the number of states.
+func (d *DFA) Len() int { return len(d.Next) }
+
+func (d *DFA) addState() int32 {
+	var row [256]int32
+	for i := range row {
+		row[i] = Dead
+	}
+	d.Next = append(d.Next, row)
+	d.Calls = append(d.Calls, nil)
+	d.Tokens = append(d.Tokens, nil)
+	d.Accept = append(d.Accept, false)
+	return int32(len(d.Next) - 1)
+}
+
+// Determinize builds a DFA from n by subset construction, with start and
+// accept the NFA's start and accepting states. It fails with ErrTooLarge
+// beyond maxStates DFA states.
+func Determinize(n *NFA, start, accept int32, maxStates int) (*DFA, error) {
+	d := &DFA{}
+	ids := map[string]int32{}
+	var sets [][]int32
+	seen := make([]uint32, len(n.states))
+	gen := uint32(0)
+	closure := func(seeds []int32) []int32 {
+		gen++
+		var out []int32
+		stack := append([]int32(nil), seeds...)
+		for len(stack) > 0 {
+			s := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if seen[s] == gen {
+				continue
+			}
+			seen[s] = gen
+			out = append(out, s)
+			stack = append(stack, n.states[s].eps...)
+		}
+		slices.Sort(out)
+		return out
+	}
+	key := func(set []int32) string {
+		b := make([]byte, 4*len(set))
+		for i, s := range set {
+			binary.LittleEndian.PutUint32(b[4*i:], uint32(s))
+		}
+		return string(b)
+	}
+	intern := func(set []int32) (int32, error) {
+		k := key(set)
+		if id, ok := ids[k]; ok {
+			return id, nil
+		}
+		if len(sets) >= maxStates {
+			return 0, fmt.Errorf("%w: DFA exceeds %d states", ErrTooLarge, maxStates)
+		}
+		id := d.addState()
+		ids[k] = id
+		sets = append(sets, set)
+		d.Accept[id] = slices.Contains(set, accept)
+		return id, nil
+	}
+	if _, err := intern(closure([]int32{start})); err != nil {
+		return nil, err
+	}
+	var buckets [256][]int32
+	for i := 0; i < len(sets); i++ {
+		set := sets[i]
+		for b := range buckets {
+			buckets[b] = buckets[b][:0]
+		}
+		symTargets := map[int32][]int32{}
+		tokTargets := map[int32][]int32{}
+		for _, s := range set {
+			st := &n.states[s]
+			for _, e := range st.bytes {
+				for b := int(e.lo); b <= int(e.hi); b++ {
+					buckets[b] = append(buckets[b], e.to)
+				}
+			}
+			for _, e := range st.calls {
+				symTargets[e.Sym] = append(symTargets[e.Sym], e.To)
+			}
+			for _, e := range st.tokens {
+				tokTargets[e.Sym] = append(tokTargets[e.Sym], e.To)
+			}
+		}
+		memo := map[string]int32{}
+		for b := range 256 {
+			if len(buckets[b]) == 0 {
+				continue
+			}
+			k := key(buckets[b])
+			id, ok := memo[k]
+			if !ok {
+				var err error
+				if id, err = intern(closure(buckets[b])); err != nil {
+					return nil, err
+				}
+				memo[k] = id
+			}
+			d.Next[i][b] = id
+		}
+		for k, targets := range []map[int32][]int32{symTargets, tokTargets} {
+			var edges []SymEdge
+			for sym, ts := range targets {
+				id, err := intern(closure(ts))
+				if err != nil {
+					return nil, err
+				}
+				edges = append(edges, SymEdge{sym, id})
+			}
+			slices.SortFunc(edges, func(a, b SymEdge) int { return int(a.Sym - b.Sym) })
+			if k == 0 {
+				d.Calls[i] = edges
+			} else {
+				d.Tokens[i] = edges
+			}
+		}
+	}
+	return d, nil
+}
+
+// Minimize returns the minimal DFA equivalent to d (Moore's partition
+// refinement) with states that cannot reach an accepting state removed and
+// states renumbered in breadth-first order from the start. live reports
+// whether a call or token symbol can match at all; edges on dead symbols
+// are dropped. It returns nil when the language is empty.
+func (d *DFA) Minimize(live func(call bool, sym int32) bool) *DFA {
+	d = d.trim(live)
+	if d == nil {
+		return nil
+	}
+	n := d.Len()
+	class := make([]int32, n)
+	for s := range n {
+		if d.Accept[s] {
+			class[s] = 1
+		}
+	}
+	numClasses := 0
+	var sb strings.Builder
+	for {
+		sigs := map[string]int32{}
+		next := make([]int32, n)
+		for s := range n {
+			sb.Reset()
+			fmt.Fprintf(&sb, "%d|", class[s])
+			for b := range 256 {
+				t := d.Next[s][b]
+				if t == Dead {
+					sb.WriteString("-,")
+				} else {
+					fmt.Fprintf(&sb, "%d,", class[t])
+				}
+			}
+			for _, e := range d.Calls[s] {
+				fmt.Fprintf(&sb, "c%d:%d,", e.Sym, class[e.To])
+			}
+			for _, e := range d.Tokens[s] {
+				fmt.Fprintf(&sb, "t%d:%d,", e.Sym, class[e.To])
+			}
+			k := sb.String()
+			id, ok := sigs[k]
+			if !ok {
+				id = int32(len(sigs))
+				sigs[k] = id
+			}
+			next[s] = id
+		}
+		class = next
+		if len(sigs) == numClasses {
+			break
+		}
+		numClasses = len(sigs)
+	}
+	// Build the quotient, numbering classes in BFS order from the start.
+	order := make([]int32, numClasses)
+	for i := range order {
+		order[i] = -1
+	}
+	rep := make([]int32, numClasses)
+	out := &DFA{}
+	queue := []int32{0}
+	order[class[0]] = out.addState()
+	rep[class[0]] = 0
+	for len(queue) > 0 {
+		s := queue[0]
+		queue = queue[1:]
+		id := order[class[s]]
+		visit := func(t int32) int32 {
+			c := class[t]
+			if order[c] < 0 {
+				order[c] = out.addState()
+				rep[c] = t
+				queue = append(queue, t)
+			}
+			return order[c]
+		}
+		out.Accept[id] = d.Accept[s]
+		for b := range 256 {
+			if t := d.Next[s][b]; t != Dead {
+				out.Next[id][b] = visit(t)
+			}
+		}
+		for _, e := range d.Calls[s] {
+			out.Calls[id] = append(out.Calls[id], SymEdge{e.Sym, visit(e.To)})
+		}
+		for _, e := range d.Tokens[s] {
+			out.Tokens[id] = append(out.Tokens[id], SymEdge{e.Sym, visit(e.To)})
+		}
+	}
+	return out
+}
+
+// trim removes states that cannot reach an accepting state and edges on
+// dead symbols. It returns nil if the start state is removed.
+func (d *DFA) trim(live func(call bool, sym int32) bool) *DFA {
+	n := d.Len()
+	// Reverse reachability from accepting states.
+	rev := make([][]int32, n)
+	for s := range n {
+		for b := range 256 {
+			if t := d.Next[s][b]; t != Dead {
+				rev[t] = append(rev[t], int32(s))
+			}
+		}
+		for _, e := range d.Calls[s] {
+			if live == nil || live(true, e.Sym) {
+				rev[e.To] = append(rev[e.To], int32(s))
+			}
+		}
+		for _, e := range d.Tokens[s] {
+			if live == nil || live(false, e.Sym) {
+				rev[e.To] = append(rev[e.To], int32(s))
+			}
+		}
+	}
+	useful := make([]bool, n)
+	var stack []int32
+	for s := range n {
+		if d.Accept[s] {
+			useful[s] = true
+			stack = append(stack, int32(s))
+		}
+	}
+	for len(stack) > 0 {
+		s := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, p := range rev[s] {
+			if !useful[p] {
+				useful[p] = true
+				stack = append(stack, p)
+			}
+		}
+	}
+	if !useful[0] {
+		return nil
+	}
+	out := &DFA{}
+	for s := range n {
+		out.addState()
+		out.Accept[s] = d.Accept[s]
+		for b := range 256 {
+			if t := d.Next[s][b]; t != Dead && useful[t] {
+				out.Next[s][b] = t
+			}
+		}
+		for _, e := range d.Calls[s] {
+			if useful[e.To] && (live == nil || live(true, e.Sym)) {
+				out.Calls[s] = append(out.Calls[s], e)
+			}
+		}
+		for _, e := range d.Tokens[s] {
+			if useful[e.To] && (live == nil || live(false, e.Sym)) {
+				out.Tokens[s] = append(out.Tokens[s], e)
+			}
+		}
+		sort.Slice(out.Calls[s], func(i, j int) bool { return out.Calls[s][i].Sym < out.Calls[s][j].Sym })
+	}
+	return out
+}

@@ -1,0 +1,308 @@
+package automaton
+
+import (
+	"fmt"
+	"strings"
+)
+
+// StateID names a state of a Program: the states of every rule's DFA are
+// numbered in one space.
+type StateID = int32
+
+// Rule describes one rule of a Program.
+type Rule struct {
+	Name     string
+	Start    StateID
+	NumState int // states Start .. Start+NumState-1 belong to this rule
+	// Nullable reports whether the rule derives the empty string.
+	Nullable bool
+	// Repeat marks a counted repetition: the rule's DFA is the body of
+	// X{Min,Max}, and an item's Param counts the iterations completed
+	// before the current one. Max < 0 means unbounded.
+	Repeat   bool
+	Min, Max int
+}
+
+// TokenSet is the label of a token edge: a sorted list of token ids, or,
+// when Negated, every text token except those.
+type TokenSet struct {
+	IDs     []int32
+	Negated bool
+}
+
+// RuleSpec is the input to NewProgram: one rule's name, minimized DFA and
+// repetition bounds.
+type RuleSpec struct {
+	Name     string
+	DFA      *DFA
+	Repeat   bool
+	Min, Max int
+}
+
+// ByteSet is a set of bytes.
+type ByteSet [4]uint64
+
+// Has reports whether b is in the set.
+func (s *ByteSet) Has(b byte) bool { return s[b>>6]&(1<<(b&63)) != 0 }
+
+// Add adds b.
+func (s *ByteSet) Add(b byte) { s[b>>6] |= 1 << (b & 63) }
+
+// Union adds every byte of t.
+func (s *ByteSet) Union(t *ByteSet) bool {
+	changed := false
+	for i := range s {
+		if n := s[i] | t[i]; n != s[i] {
+			s[i] = n
+			changed = true
+		}
+	}
+	return changed
+}
+
+// Program is a compiled grammar: the pushdown automaton that the Earley
+// Parser runs. It is immutable and safe for concurrent use.
+type Program struct {
+	Rules     []Rule
+	Root      int32
+	TokenSets []TokenSet
+
+	// ByteClass maps each byte to its equivalence class: bytes in the same
+	// class have the same transitions from every state.
+	ByteClass  [256]uint8
+	NumClasses int
+
+	next      []StateID // [state*NumClasses+class]
+	accept    []bool
+	stateRule []int32
+	callIdx   []uint32 // calls of state s: calls[callIdx[s]:callIdx[s+1]]
+	calls     []SymEdge
+	tokIdx    []uint32
+	tokens    []SymEdge
+	firstByte []ByteSet // bytes with a transition from the state
+	nullState []bool    // the state can reach acceptance through nullable calls alone
+	follow    []ByteSet // per rule: bytes that may follow a completion (over-approximation)
+}
+
+// NewProgram links rule DFAs into a Program. Rule index i is the symbol of
+// call edges to it; root is the start rule.
+func NewProgram(rules []RuleSpec, tokenSets []TokenSet, root int32) (*Program, error) {
+	if root < 0 || int(root) >= len(rules) {
+		return nil, fmt.Errorf("automaton: root rule %d out of range", root)
+	}
+	p := &Program{Root: root, TokenSets: tokenSets}
+	total := 0
+	for _, r := range rules {
+		if r.DFA == nil {
+			return nil, fmt.Errorf("automaton: rule %q has no DFA", r.Name)
+		}
+		p.Rules = append(p.Rules, Rule{Name: r.Name, Start: StateID(total), NumState: r.DFA.Len(), Repeat: r.Repeat, Min: r.Min, Max: r.Max})
+		total += r.DFA.Len()
+	}
+	// Byte classes: refine the partition of bytes by every state's row.
+	var class [256]int32
+	numClasses := 1
+	for _, r := range rules {
+		for s := range r.DFA.Len() {
+			row := &r.DFA.Next[s]
+			m := map[[2]int32]int32{}
+			var nc [256]int32
+			for b := range 256 {
+				k := [2]int32{class[b], row[b]}
+				id, ok := m[k]
+				if !ok {
+					id = int32(len(m))
+					m[k] = id
+				}
+				nc[b] = id
+			}
+			class = nc
+			numClasses = len(m)
+		}
+	}
+	p.NumClasses = numClasses
+	for b := range 256 {
+		p.ByteClass[b] = uint8(class[b])
+	}
+	p.next = make([]StateID, total*numClasses)
+	p.accept = make([]bool, total)
+	p.stateRule = make([]int32, total)
+	p.callIdx = make([]uint32, total+1)
+	p.tokIdx = make([]uint32, total+1)
+	p.firstByte = make([]ByteSet, total)
+	for ri, r := range rules {
+		base := p.Rules[ri].Start
+		for s := range r.DFA.Len() {
+			g := base + StateID(s)
+			p.stateRule[g] = int32(ri)
+			p.accept[g] = r.DFA.Accept[s]
+			for b := range 256 {
+				t := r.DFA.Next[s][b]
+				if t != Dead {
+					t += base
+					p.firstByte[g].Add(byte(b))
+				}
+				p.next[int(g)*numClasses+int(class[b])] = t
+			}
+			for _, e := range r.DFA.Calls[s] {
+				if e.Sym < 0 || int(e.Sym) >= len(rules) {
+					return nil, fmt.Errorf("automaton: call to rule %d out of range", e.Sym)
+				}
+				p.calls = append(p.calls, SymEdge{e.Sym, e.To + base})
+			}
+			p.callIdx[g+1] = uint32(len(p.calls))
+			for _, e := range r.DFA.Tokens[s] {
+				if e.Sym < 0 || int(e.Sym) >= len(tokenSets) {
+					return nil, fmt.Errorf("automaton: token set %d out of range", e.Sym)
+				}
+				p.tokens = append(p.tokens, SymEdge{e.Sym, e.To + base})
+			}
+			p.tokIdx[g+1] = uint32(len(p.tokens))
+		}
+	}
+	p.analyze()
+	return p, nil
+}
+
+// analyze computes nullable rules and states and the follow byte sets.
+func (p *Program) analyze() {
+	n := len(p.accept)
+	p.nullState = make([]bool, n)
+	for changed := true; changed; {
+		changed = false
+		for s := range n {
+			if p.nullState[s] {
+				continue
+			}
+			ok := p.accept[s]
+			for _, e := range p.Calls(StateID(s)) {
+				if p.Rules[e.Sym].Nullable && p.nullState[e.To] {
+					ok = true
+				}
+			}
+			if ok {
+				p.nullState[s] = true
+				changed = true
+			}
+		}
+		for i := range p.Rules {
+			r := &p.Rules[i]
+			if !r.Nullable && (p.nullState[r.Start] || (r.Repeat && r.Min == 0)) {
+				r.Nullable = true
+				changed = true
+			}
+		}
+	}
+	// first[s]: bytes that can be scanned next from state s, through calls.
+	first := make([]ByteSet, n)
+	copy(first, p.firstByte)
+	for changed := true; changed; {
+		changed = false
+		for s := range n {
+			for _, e := range p.Calls(StateID(s)) {
+				callee := &p.Rules[e.Sym]
+				if first[s].Union(&first[callee.Start]) {
+					changed = true
+				}
+				if callee.Nullable && first[s].Union(&first[e.To]) {
+					changed = true
+				}
+			}
+		}
+	}
+	p.follow = make([]ByteSet, len(p.Rules))
+	for changed := true; changed; {
+		changed = false
+		for s := range n {
+			caller := p.stateRule[s]
+			for _, e := range p.Calls(StateID(s)) {
+				if p.follow[e.Sym].Union(&first[e.To]) {
+					changed = true
+				}
+				if p.nullState[e.To] && p.follow[e.Sym].Union(&p.follow[caller]) {
+					changed = true
+				}
+			}
+		}
+		for i := range p.Rules {
+			if r := &p.Rules[i]; r.Repeat && p.follow[i].Union(&first[r.Start]) {
+				changed = true
+			}
+		}
+	}
+}
+
+// NumStates is the number of states.
+func (p *Program) NumStates() int { return len(p.accept) }
+
+// Next returns the state after byte b from state s, or Dead.
+func (p *Program) Next(s StateID, b byte) StateID {
+	return p.next[int(s)*p.NumClasses+int(p.ByteClass[b])]
+}
+
+// Accepting reports whether s is an accepting state of its rule's DFA.
+func (p *Program) Accepting(s StateID) bool { return p.accept[s] }
+
+// RuleOf returns the rule that state s belongs to.
+func (p *Program) RuleOf(s StateID) int32 { return p.stateRule[s] }
+
+// Calls returns the call edges leaving s.
+func (p *Program) Calls(s StateID) []SymEdge { return p.calls[p.callIdx[s]:p.callIdx[s+1]] }
+
+// Tokens returns the token edges leaving s.
+func (p *Program) Tokens(s StateID) []SymEdge { return p.tokens[p.tokIdx[s]:p.tokIdx[s+1]] }
+
+// FirstBytes returns the bytes with a transition leaving s (not through calls).
+func (p *Program) FirstBytes(s StateID) *ByteSet { return &p.firstByte[s] }
+
+// Follow returns an over-approximation of the bytes that can come right
+// after rule r completes, in any context.
+func (p *Program) Follow(r int32) *ByteSet { return &p.follow[r] }
+
+// String dumps the program for debugging and golden tests.
+func (p *Program) String() string {
+	var b strings.Builder
+	for ri, r := range p.Rules {
+		fmt.Fprintf(&b, "rule %d %s start=%d states=%d nullable=%v", ri, r.Name, r.Start, r.NumState, r.Nullable)
+		if r.Repeat {
+			fmt.Fprintf(&b, " repeat{%d,%d}", r.Min, r.Max)
+		}
+		b.WriteByte('\n')
+		for s := r.Start; s < r.Start+StateID(r.NumState); s++ {
+			fmt.Fprintf(&b, "  %d", s)
+			if p.accept[s] {
+				b.WriteString(" accept")
+			}
+			// Byte edges as ranges per target.
+			lo := -1
+			var tgt StateID = Dead
+			flush := func(hi int) {
+				if lo >= 0 && tgt != Dead {
+					if lo == hi {
+						fmt.Fprintf(&b, " %q->%d", rune(lo), tgt)
+					} else {
+						fmt.Fprintf(&b, " %q-%q->%d", rune(lo), rune(hi), tgt)
+					}
+				}
+			}
+			for c := 0; c <= 256; c++ {
+				var t StateID = Dead
+				if c < 256 {
+					t = p.Next(s, byte(c))
+				}
+				if c == 256 || t != tgt {
+					flush(c - 1)
+					lo, tgt = c, t
+				}
+			}
+			for _, e := range p.Calls(s) {
+				fmt.Fprintf(&b, " call(%s)->%d", p.Rules[e.Sym].Name, e.To)
+			}
+			for _, e := range p.Tokens(s) {
+				fmt.Fprintf(&b, " token(%d)->%d", e.Sym, e.To)
+			}
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}

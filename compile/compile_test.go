@@ -1,0 +1,153 @@
+package compile
+
+import (
+	"math/rand/v2"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/gramc/gramc/automaton"
+	"github.com/gramc/gramc/grammar"
+)
+
+func accepts(p *automaton.Program, s string) bool {
+	ps := automaton.NewParser(p)
+	for i := 0; i < len(s); i++ {
+		if !ps.Push(s[i]) {
+			return false
+		}
+	}
+	return ps.CanStop()
+}
+
+func ref(n string) *grammar.Ref { return &grammar.Ref{Name: n} }
+func seq(xs ...grammar.Expr) *grammar.Seq {
+	return &grammar.Seq{Items: xs}
+}
+func alt(xs ...grammar.Expr) *grammar.Alt { return &grammar.Alt{Alts: xs} }
+func rep(x grammar.Expr, lo, hi int) *grammar.Repeat {
+	return &grammar.Repeat{X: x, Min: lo, Max: hi}
+}
+func class(neg bool, rs ...rune) *grammar.Class {
+	c := &grammar.Class{Negated: neg}
+	for i := 0; i+1 < len(rs); i += 2 {
+		c.Ranges = append(c.Ranges, grammar.Range{Lo: rs[i], Hi: rs[i+1]})
+	}
+	return c
+}
+
+func gram(rules ...*grammar.Rule) *grammar.Grammar {
+	return &grammar.Grammar{Rules: rules, Root: "root"}
+}
+func rule(n string, e grammar.Expr) *grammar.Rule { return &grammar.Rule{Name: n, Body: e} }
+
+func TestLanguages(t *testing.T) {
+	tests := []struct {
+		name   string
+		g      *grammar.Grammar
+		accept []string
+		reject []string
+	}{
+		{"balanced", gram(rule("root", rep(ref("p"), 0, -1)), rule("p", seq(grammar.Lit("("), rep(ref("p"), 0, -1), grammar.Lit(")")))),
+			[]string{"", "()", "(())()", "((()))"}, []string{"(", ")", "(()", "())"}},
+		{"left recursion", gram(rule("root", alt(seq(ref("root"), grammar.Lit("+"), ref("num")), ref("num"))), rule("num", rep(class(false, '0', '9'), 1, -1))),
+			[]string{"1", "1+2", "12+3+45"}, []string{"", "+", "1+", "1++2"}},
+		{"hidden left recursion", gram(rule("root", alt(seq(ref("e"), ref("root"), grammar.Lit("x")), grammar.Lit("y"))), rule("e", alt(grammar.Lit(""), grammar.Lit("z")))),
+			[]string{"y", "yx", "yxx", "zyx", "zzyxx"}, []string{"", "x", "zy", "yz"}},
+		{"ambiguous", gram(rule("root", alt(seq(ref("a"), ref("a")), ref("a"))), rule("a", rep(grammar.Lit("a"), 1, -1))),
+			[]string{"a", "aa", "aaaa"}, []string{"", "b"}},
+		{"counter", gram(rule("root", seq(grammar.Lit("<"), rep(class(false, 'a', 'z'), 2, 3000), grammar.Lit(">")))),
+			[]string{"<ab>", "<" + strings.Repeat("q", 3000) + ">"}, []string{"<a>", "<>", "<" + strings.Repeat("q", 3001) + ">"}},
+		{"counter of rule", gram(rule("root", rep(ref("w"), 600, 700)), rule("w", alt(grammar.Lit("ab"), grammar.Lit("c")))),
+			[]string{strings.Repeat("ab", 600), strings.Repeat("c", 650) + strings.Repeat("ab", 50)}, []string{strings.Repeat("ab", 599), strings.Repeat("c", 701), strings.Repeat("ab", 600) + "a"}},
+		{"unicode", gram(rule("root", rep(class(false, 'α', 'ω', '一', '鿿'), 1, -1))),
+			[]string{"αβ", "一二", "ω"}, []string{"a", "\xce", "\xce\xb1\xff"}},
+		{"negated dot", gram(rule("root", rep(class(true), 0, -1))),
+			[]string{"", "héllo", "\U0010FFFF"}, []string{"\xff", "\xed\xa0\x80", "\xc0\x80"}},
+		{"nullable counter", gram(rule("root", seq(rep(alt(grammar.Lit("a"), grammar.Lit("")), 5, 1000), grammar.Lit("b")))),
+			[]string{"b", "ab", strings.Repeat("a", 1000) + "b"}, []string{strings.Repeat("a", 1001) + "b", "a"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, opts := range []Options{{}, {NoInline: true}, {UnrollLimit: 1}} {
+				p, err := Compile(tt.g, nil, opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, s := range tt.accept {
+					if !accepts(p, s) {
+						t.Errorf("%+v: %q rejected", opts, s)
+					}
+				}
+				for _, s := range tt.reject {
+					if accepts(p, s) {
+						t.Errorf("%+v: %q accepted", opts, s)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestCounterStatesBounded(t *testing.T) {
+	g := gram(rule("root", rep(grammar.Lit("x"), 0, 10000)))
+	p, err := Compile(g, nil, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.NumStates() > 10 {
+		t.Fatalf("x{0,10000} compiled to %d states", p.NumStates())
+	}
+	if !accepts(p, strings.Repeat("x", 10000)) || accepts(p, strings.Repeat("x", 10001)) {
+		t.Fatal("bounds not enforced")
+	}
+}
+
+// TestRegexDifferential compares regular grammars with Go's regexp on
+// random strings over a small alphabet.
+func TestRegexDifferential(t *testing.T) {
+	cases := []struct {
+		re string
+		g  grammar.Expr
+	}{
+		{`^(ab|a)*c?$`, seq(rep(alt(grammar.Lit("ab"), grammar.Lit("a")), 0, -1), rep(grammar.Lit("c"), 0, 1))},
+		{`^[a-b]{2,4}(c|)$`, seq(rep(class(false, 'a', 'b'), 2, 4), alt(grammar.Lit("c"), grammar.Lit("")))},
+		{`^([^a]b)+$`, rep(seq(class(true, 'a', 'a'), grammar.Lit("b")), 1, -1)},
+		{`^(a{3}|b{1,2}){2,3}$`, rep(alt(rep(grammar.Lit("a"), 3, 3), rep(grammar.Lit("b"), 1, 2)), 2, 3)},
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, c := range cases {
+		re := regexp.MustCompile(c.re)
+		for _, opts := range []Options{{}, {UnrollLimit: 1}} {
+			p, err := Compile(gram(rule("root", c.g)), nil, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for range 3000 {
+				n := r.IntN(9)
+				b := make([]byte, n)
+				for i := range b {
+					b[i] = "abcd"[r.IntN(4)]
+				}
+				if got, want := accepts(p, string(b)), re.MatchString(string(b)); got != want {
+					t.Errorf("%s %+v: %q: got %v want %v", c.re, opts, b, got, want)
+				}
+			}
+		}
+	}
+}
+
+func TestErrors(t *testing.T) {
+	_, err := Compile(gram(rule("root", ref("nope"))), nil, Options{})
+	if err == nil || !strings.Contains(err.Error(), "undefined rule") {
+		t.Fatalf("got %v", err)
+	}
+	_, err = Compile(gram(rule("root", &grammar.Token{Names: []string{"<x>"}})), nil, Options{})
+	if err == nil || !strings.Contains(err.Error(), "needs a vocabulary") {
+		t.Fatalf("got %v", err)
+	}
+	big := gram(rule("root", rep(rep(class(false, 'a', 'z', 'α', 'ω'), 0, 400), 0, 400)))
+	if _, err := Compile(big, nil, Options{MaxRuleStates: 1000, UnrollLimit: 1 << 20}); err == nil {
+		t.Fatal("size limit not enforced")
+	}
+}

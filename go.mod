@@ -1,0 +1,8 @@
+module github.com/gramc/gramc
+
+go 1.26
+
+require (
+	github.com/alecthomas/participle/v2 v2.1.4 // indirect
+	github.com/bits-and-blooms/bitset v1.29.0 // indirect
+)
