@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"strings"
 )
 
 // Dead is the transition target meaning "no transition".
@@ -155,6 +154,27 @@ func (d *DFA) Minimize(live func(call bool, sym int32) bool) *DFA {
 		return nil
 	}
 	n := d.Len()
+	// Byte classes local to this DFA: bytes with equal columns.
+	var bclass [256]int32
+	nb := 1
+	for st := range n {
+		m := map[[2]int32]int32{}
+		var nc [256]int32
+		for b := range 256 {
+			k := [2]int32{bclass[b], d.Next[st][b]}
+			id, ok := m[k]
+			if !ok {
+				id = int32(len(m))
+				m[k] = id
+			}
+			nc[b] = id
+		}
+		bclass, nb = nc, len(m)
+	}
+	reps := make([]int, nb) // one byte per class
+	for b := 255; b >= 0; b-- {
+		reps[bclass[b]] = b
+	}
 	class := make([]int32, n)
 	for s := range n {
 		if d.Accept[s] {
@@ -162,32 +182,32 @@ func (d *DFA) Minimize(live func(call bool, sym int32) bool) *DFA {
 		}
 	}
 	numClasses := 0
-	var sb strings.Builder
+	sig := make([]byte, 0, 4*(nb+8))
 	for {
 		sigs := map[string]int32{}
 		next := make([]int32, n)
 		for s := range n {
-			sb.Reset()
-			fmt.Fprintf(&sb, "%d|", class[s])
-			for b := range 256 {
+			sig = binary.LittleEndian.AppendUint32(sig[:0], uint32(class[s]))
+			for _, b := range reps {
 				t := d.Next[s][b]
-				if t == Dead {
-					sb.WriteString("-,")
-				} else {
-					fmt.Fprintf(&sb, "%d,", class[t])
+				if t != Dead {
+					t = class[t]
 				}
+				sig = binary.LittleEndian.AppendUint32(sig, uint32(t))
 			}
 			for _, e := range d.Calls[s] {
-				fmt.Fprintf(&sb, "c%d:%d,", e.Sym, class[e.To])
+				sig = binary.LittleEndian.AppendUint32(sig, uint32(e.Sym)|1<<31)
+				sig = binary.LittleEndian.AppendUint32(sig, uint32(class[e.To]))
 			}
+			sig = append(sig, 0xff)
 			for _, e := range d.Tokens[s] {
-				fmt.Fprintf(&sb, "t%d:%d,", e.Sym, class[e.To])
+				sig = binary.LittleEndian.AppendUint32(sig, uint32(e.Sym))
+				sig = binary.LittleEndian.AppendUint32(sig, uint32(class[e.To]))
 			}
-			k := sb.String()
-			id, ok := sigs[k]
+			id, ok := sigs[string(sig)]
 			if !ok {
 				id = int32(len(sigs))
-				sigs[k] = id
+				sigs[string(sig)] = id
 			}
 			next[s] = id
 		}

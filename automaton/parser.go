@@ -90,6 +90,21 @@ func (ps *Parser) Push(b byte) bool {
 	cls := int(p.ByteClass[b])
 	cur := ps.starts[len(ps.starts)-1]
 	end := uint32(len(ps.items))
+	// Fast path: one item moving to a state that neither completes nor
+	// calls (the inside of a string or number) needs no closure.
+	if end-cur == 1 && !ps.shared {
+		it := ps.items[cur]
+		t := p.next[int(it.State)*p.NumClasses+cls]
+		if t == Dead {
+			return false
+		}
+		if !p.accept[t] && p.callIdx[t] == p.callIdx[t+1] {
+			ps.starts = append(ps.starts, end)
+			ps.esc = append(ps.esc, false)
+			ps.items = append(ps.items, Item{t, it.Origin, it.Param})
+			return true
+		}
+	}
 	// Fast check before touching the sets.
 	any := false
 	for i := cur; i < end; i++ {
@@ -157,7 +172,9 @@ func (ps *Parser) TokenAdvances(dst []Item, match func(set int32) bool) []Item {
 // Pop removes the last set. The first set is never removed.
 func (ps *Parser) Pop() {
 	if n := len(ps.starts); n > 1 {
-		ps.own()
+		if ps.shared {
+			ps.own()
+		}
 		ps.items = ps.items[:ps.starts[n-1]]
 		ps.starts = ps.starts[:n-1]
 		ps.esc = ps.esc[:n-1]
@@ -169,8 +186,18 @@ func (ps *Parser) Pop() {
 
 // Truncate pops sets until Len() == n.
 func (ps *Parser) Truncate(n int) {
-	for len(ps.starts) > n && len(ps.starts) > 1 {
-		ps.Pop()
+	n = max(n, 1)
+	if len(ps.starts) <= n {
+		return
+	}
+	if ps.shared {
+		ps.own()
+	}
+	ps.items = ps.items[:ps.starts[n]]
+	ps.starts = ps.starts[:n]
+	ps.esc = ps.esc[:n]
+	if ps.dedupS >= n {
+		ps.dedupS = -1
 	}
 }
 

@@ -492,7 +492,7 @@ func (b *builder) repeat(e *grammar.Repeat, from, to int32) error {
 	if hi != grammar.Unbounded {
 		copies = hi
 	}
-	if satMul(unit, copies) > b.c.opts.UnrollLimit {
+	if copies > 1 && satMul(unit, copies) > b.c.opts.UnrollLimit {
 		// Counted repetition: a rule of its own whose items count iterations.
 		id := int32(len(b.c.specs))
 		b.c.specs = append(b.c.specs, automaton.RuleSpec{

@@ -1,0 +1,174 @@
+// Package replay loads JSONSchemaBench-style instance files and measures
+// mask latency by replaying token paths through a Matcher. It backs the
+// benchmarks and `gramc bench`.
+package replay
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/gramc/gramc/runtime"
+	"github.com/gramc/gramc/vocab"
+)
+
+// Texts returns the valid instances of every *.json file in dir (the
+// JSONSchemaBench layout: {"schema": …, "tests": [{"data": …, "valid": …}]}),
+// each serialized compactly and pretty-printed with two spaces, keys in
+// their original order. limit > 0 caps the number of files read.
+func Texts(dir string, limit int) ([][]byte, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("replay: no *.json files in %s", dir)
+	}
+	sort.Strings(files)
+	if limit > 0 && len(files) > limit {
+		files = files[:limit]
+	}
+	var out [][]byte
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		var doc struct {
+			Tests []struct {
+				Data  json.RawMessage `json:"data"`
+				Valid bool            `json:"valid"`
+			} `json:"tests"`
+		}
+		if err := json.Unmarshal(data, &doc); err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+		for _, tc := range doc.Tests {
+			if !tc.Valid {
+				continue
+			}
+			var compact, pretty bytes.Buffer
+			if json.Compact(&compact, tc.Data) != nil || json.Indent(&pretty, compact.Bytes(), "", "  ") != nil {
+				continue
+			}
+			out = append(out, compact.Bytes(), pretty.Bytes())
+		}
+	}
+	return out, nil
+}
+
+// Tokenize encodes text with the vocabulary's BPE encoder when it has one,
+// and by greedy longest match otherwise.
+func Tokenize(v *vocab.Vocabulary, text []byte) ([]int32, error) {
+	if v.CanEncode() {
+		return v.Encode(string(text))
+	}
+	return Greedy(v, text)
+}
+
+var greedyCache = map[*vocab.Vocabulary]map[string]int32{}
+
+// Greedy tokenizes text by longest match over the vocabulary's text tokens.
+func Greedy(v *vocab.Vocabulary, text []byte) ([]int32, error) {
+	byBytes := greedyCache[v]
+	if byBytes == nil {
+		byBytes = map[string]int32{}
+		for id := v.Size() - 1; id >= 0; id-- {
+			if v.Normal(int32(id)) {
+				byBytes[string(v.Bytes(int32(id)))] = int32(id)
+			}
+		}
+		greedyCache[v] = byBytes
+	}
+	var out []int32
+	for i := 0; i < len(text); {
+		n := 0
+		for l := min(len(text)-i, v.MaxTokenLen()); l >= 1; l-- {
+			if id, ok := byBytes[string(text[i:i+l])]; ok {
+				out = append(out, id)
+				n = l
+				break
+			}
+		}
+		if n == 0 {
+			return nil, fmt.Errorf("replay: no token for byte %#x at %d", text[i], i)
+		}
+		i += n
+	}
+	return out, nil
+}
+
+// Result summarizes a replay.
+type Result struct {
+	Instances int
+	Rejected  int // instances the grammar refused at some token or at EOS
+	Masks     []time.Duration
+}
+
+// Run replays every token path: before each token FillMask is timed, then
+// the token must be allowed and accepted; at the end EOS must be allowed.
+func Run(c *runtime.Compiled, paths [][]int32) Result {
+	var r Result
+	k := c.NewMask()
+	for _, path := range paths {
+		r.Instances++
+		m := c.NewMatcher()
+		ok := true
+		for _, t := range path {
+			s := time.Now()
+			m.FillMask(k)
+			r.Masks = append(r.Masks, time.Since(s))
+			if !k.Has(t) || m.Accept(t) != nil {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			s := time.Now()
+			m.FillMask(k)
+			r.Masks = append(r.Masks, time.Since(s))
+			ok = k.Has(c.Vocab.EOS()[0]) && m.CanStop()
+		}
+		if !ok {
+			r.Rejected++
+		}
+	}
+	return r
+}
+
+// Quantile returns the q-quantile (0..1) of sorted durations.
+func Quantile(sorted []time.Duration, q float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	return sorted[int(q*float64(len(sorted)-1)+0.5)]
+}
+
+// Summary is a latency summary in microseconds.
+type Summary struct {
+	P25, P50, P75, P90, P99, P999, Max, Mean float64
+}
+
+// Summarize sorts d in place and summarizes it.
+func Summarize(d []time.Duration) Summary {
+	slices.Sort(d)
+	us := func(x time.Duration) float64 { return float64(x.Nanoseconds()) / 1000 }
+	var sum time.Duration
+	for _, x := range d {
+		sum += x
+	}
+	s := Summary{
+		P25: us(Quantile(d, .25)), P50: us(Quantile(d, .5)), P75: us(Quantile(d, .75)), P90: us(Quantile(d, .9)),
+		P99: us(Quantile(d, .99)), P999: us(Quantile(d, .999)),
+	}
+	if len(d) > 0 {
+		s.Max = us(d[len(d)-1])
+		s.Mean = us(sum / time.Duration(len(d)))
+	}
+	return s
+}

@@ -1,0 +1,85 @@
+package mask
+
+import (
+	"bytes"
+	"slices"
+	"sync"
+
+	"github.com/gramc/gramc/vocab"
+)
+
+// Trie is the token trie of a vocabulary's text tokens, laid out in DFS
+// order: a node's subtree is the nodes from it up to (not including) End,
+// so a failed prefix skips its whole subtree in O(1). Node i's own tokens
+// are Tokens[Tok : Tok+NTok]; its subtree's tokens are Tokens[Tok :
+// Nodes[End].Tok] (or to the end).
+type Trie struct {
+	Nodes  []TrieNode
+	Tokens []int32 // token ids in DFS (byte-sorted) order
+	Sorted []Entry // the same tokens with their bytes and LCPs
+}
+
+// TrieNode is one byte of the trie.
+type TrieNode struct {
+	End   uint32 // index after the subtree
+	Tok   uint32 // first token of the subtree in Trie.Tokens
+	NTok  uint16 // tokens ending at this node
+	Depth uint16 // 1 for children of the root
+	B     byte
+}
+
+var trieCache sync.Map // *vocab.Vocabulary -> *Trie
+
+// TrieOf returns the token trie of v, built once per vocabulary and shared
+// by every grammar compiled for it.
+func TrieOf(v *vocab.Vocabulary) *Trie {
+	if t, ok := trieCache.Load(v); ok {
+		return t.(*Trie)
+	}
+	t := buildTrie(v)
+	actual, _ := trieCache.LoadOrStore(v, t)
+	return actual.(*Trie)
+}
+
+func buildTrie(v *vocab.Vocabulary) *Trie {
+	t := &Trie{}
+	for id := 0; id < v.Size(); id++ {
+		if v.Normal(int32(id)) {
+			t.Sorted = append(t.Sorted, Entry{ID: int32(id), B: v.Bytes(int32(id))})
+		}
+	}
+	slices.SortFunc(t.Sorted, func(a, b Entry) int {
+		if c := bytes.Compare(a.B, b.B); c != 0 {
+			return c
+		}
+		return int(a.ID - b.ID)
+	})
+	setLCP(t.Sorted)
+	var stack []uint32 // open nodes, by depth
+	for _, e := range t.Sorted {
+		l := int(e.LCP)
+		for len(stack) > l {
+			t.Nodes[stack[len(stack)-1]].End = uint32(len(t.Nodes))
+			stack = stack[:len(stack)-1]
+		}
+		for d := l; d < len(e.B); d++ {
+			stack = append(stack, uint32(len(t.Nodes)))
+			t.Nodes = append(t.Nodes, TrieNode{B: e.B[d], Depth: uint16(d + 1), Tok: uint32(len(t.Tokens))})
+		}
+		t.Tokens = append(t.Tokens, e.ID)
+		t.Nodes[stack[len(stack)-1]].NTok++
+	}
+	for _, i := range stack {
+		t.Nodes[i].End = uint32(len(t.Nodes))
+	}
+	return t
+}
+
+// subtreeTokens returns the tokens at and below node i.
+func (t *Trie) subtreeTokens(i int) []int32 {
+	end := uint32(len(t.Tokens))
+	if e := t.Nodes[i].End; int(e) < len(t.Nodes) {
+		end = t.Nodes[e].Tok
+	}
+	return t.Tokens[t.Nodes[i].Tok:end]
+}
