@@ -291,12 +291,25 @@ const maxContextKey = 64
 // whether it constrains anything (false when every text token, and EOS,
 // is allowed). It allocates nothing once the lazy caches are warm.
 func (t *Table) Fill(ps *automaton.Parser, m *Mask, sc *Scratch) bool {
-	m.Reset()
 	words := m.bs.Words()
 	p := t.Prog
 	cur := ps.Len() - 1
 	sc.items = append(sc.items[:0], ps.Items()...)
-	first := true
+	// The mask is cleared unless the first write is a whole accepted
+	// bitset, which is then copied rather than ORed.
+	first := false
+	for idx, it := range sc.items {
+		if len(p.Tokens(it.State)) > 0 {
+			break
+		}
+		if int(it.Origin) < cur || (cur == 0 && idx == 0) {
+			first = t.Lookup(it).AcceptedBits != nil
+			break
+		}
+	}
+	if !first {
+		m.Reset()
+	}
 	for idx, it := range sc.items {
 		if tk := p.Tokens(it.State); len(tk) > 0 {
 			for _, e := range tk {

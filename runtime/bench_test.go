@@ -1,0 +1,80 @@
+package runtime_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/gramc/gramc/automaton"
+	"github.com/gramc/gramc/compile"
+	"github.com/gramc/gramc/grammar"
+	"github.com/gramc/gramc/grammar/ebnf"
+	"github.com/gramc/gramc/internal/replay"
+	"github.com/gramc/gramc/internal/shared"
+	"github.com/gramc/gramc/runtime"
+	"github.com/gramc/gramc/vocab"
+)
+
+// BenchmarkJSONReplay replays the valid instances of JSONSchemaBench's
+// Github_medium (compact and pretty) through llama.cpp's json.gbnf with a
+// real tokenizer, timing every FillMask. It reports the compile time
+// (automaton + mask precompute, vocabulary trie warm) and mask latency
+// quantiles. Vocabularies: llama3_1 and gemma3.
+func BenchmarkJSONReplay(b *testing.B) {
+	dir, ok := shared.SharedDir()
+	if !ok {
+		b.Skip("../shared not found (set GRAMC_SHARED)")
+	}
+	src, err := os.ReadFile(filepath.Join(dir, "corpora/gbnf/json.gbnf"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	texts, err := replay.Texts(filepath.Join(dir, "corpora/jsonschemabench/Github_medium"), 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, family := range []string{"llama3_1", "gemma3"} {
+		b.Run(family, func(b *testing.B) {
+			v, err := vocab.Load(filepath.Join(dir, "vocab", family))
+			if err != nil {
+				b.Fatal(err)
+			}
+			g, err := ebnf.Parse("json.gbnf", src)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var paths [][]int32
+			for _, t := range texts {
+				ids, err := replay.Tokenize(v, t)
+				if err != nil {
+					b.Fatal(err)
+				}
+				paths = append(paths, ids)
+			}
+			runtime.New(mustCompile(b, g, v), v) // warm the vocabulary trie
+			for b.Loop() {
+				p := mustCompile(b, g, v)
+				c := runtime.New(p, v)
+				res := replay.Run(c, paths)
+				if res.Rejected > 0 {
+					b.Fatalf("%d of %d valid instances rejected", res.Rejected, res.Instances)
+				}
+				s := replay.Summarize(res.Masks)
+				b.ReportMetric(s.P50, "p50-µs")
+				b.ReportMetric(s.P99, "p99-µs")
+				b.ReportMetric(s.Max, "max-µs")
+				b.ReportMetric(s.Mean, "mean-µs")
+				b.ReportMetric(float64(len(res.Masks)), "masks")
+				b.ReportMetric(float64(c.Table.Stats.Precompute.Microseconds())/1000, "precompute-ms")
+			}
+		})
+	}
+}
+
+func mustCompile(b *testing.B, g *grammar.Grammar, v *vocab.Vocabulary) *automaton.Program {
+	p, err := compile.Compile(g, v, compile.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return p
+}
