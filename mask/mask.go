@@ -32,6 +32,24 @@ func New(width int) *Mask {
 	return &Mask{bs: bitset.FromWithLength(uint(width), words), width: width}
 }
 
+// Resize makes the mask cover width token ids (all disallowed), reusing
+// its memory when it is large enough.
+func (m *Mask) Resize(width int) {
+	if width == m.width {
+		return
+	}
+	n := (width + 63) / 64
+	words := m.bs.Words()
+	if cap(words) >= n {
+		words = words[:n]
+	} else {
+		words = make([]uint64, n)
+	}
+	clear(words)
+	m.bs = bitset.FromWithLength(uint(width), words)
+	m.width = width
+}
+
 // Width is the number of token ids the mask covers.
 func (m *Mask) Width() int { return m.width }
 

@@ -43,15 +43,21 @@ func BenchmarkJSONReplay(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
+			c0 := runtime.New(mustCompile(b, g, v), v) // also warms the vocabulary trie
 			var paths [][]int32
+			outside := 0
 			for _, t := range texts {
+				if m := c0.NewMatcher(); m.AcceptBytes(t) != nil || !m.CanStop() {
+					outside++ // not in json.gbnf's language (e.g. indentation deeper than 20)
+					continue
+				}
 				ids, err := replay.Tokenize(v, t)
 				if err != nil {
 					b.Fatal(err)
 				}
 				paths = append(paths, ids)
 			}
-			runtime.New(mustCompile(b, g, v), v) // warm the vocabulary trie
+			b.Logf("%d texts, %d outside the grammar's language", len(texts), outside)
 			for b.Loop() {
 				p := mustCompile(b, g, v)
 				c := runtime.New(p, v)

@@ -87,7 +87,11 @@ func (m *Matcher) Fork() *Matcher {
 // FillMask writes the allowed tokens for the next step into k and reports
 // whether the mask constrains anything (false: every text token and EOS
 // are allowed, so applying it can be skipped). After EOS nothing is allowed.
+// A mask of another width is resized to the vocabulary's logits width.
 func (m *Matcher) FillMask(k *mask.Mask) bool {
+	if k.Width() != m.c.Vocab.LogitsWidth() {
+		k.Resize(m.c.Vocab.LogitsWidth())
+	}
 	if m.terminated {
 		k.Reset()
 		return true

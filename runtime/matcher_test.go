@@ -278,3 +278,64 @@ pair ::= "\"" [a-c]* "\":" (obj | "true" | [0-9]+)`)
 		}
 	})
 }
+
+func TestFillMaskResizes(t *testing.T) {
+	v := smallVocab(t)
+	c := compileGBNF(t, v, `root ::= "ab"`)
+	k := mask.New(3)
+	c.NewMatcher().FillMask(k)
+	if k.Width() != v.LogitsWidth() || !k.Has('a') || !k.Has(id(t, v, "ab")) || k.Count() != 2 {
+		t.Fatalf("width %d count %d", k.Width(), k.Count())
+	}
+}
+
+// TestConcurrentMatchers shares one Compiled between goroutines (run with
+// -race): each matcher's masks must equal the brute-force reference.
+func TestConcurrentMatchers(t *testing.T) {
+	v := smallVocab(t)
+	c := compileGBNF(t, v, `root ::= ("x" [a-c]{0,300} ",")+`)
+	done := make(chan string, 4)
+	for g := range 4 {
+		go func() {
+			m := c.NewMatcher()
+			k, ref := c.NewMask(), c.NewMask()
+			for i := range 60 {
+				m.FillMask(k)
+				m.BruteForceMask(ref)
+				if !k.Equal(ref) {
+					done <- "mask differs"
+					return
+				}
+				tok := int32("abc"[(i+g)%3])
+				if i%7 == 0 {
+					tok = ','
+				}
+				if m.Accept(tok) != nil {
+					m.Accept('x')
+				}
+			}
+			done <- ""
+		}()
+	}
+	for range 4 {
+		if msg := <-done; msg != "" {
+			t.Fatal(msg)
+		}
+	}
+}
+
+// TestEOSAsTerminal: a grammar may name an EOS token as a terminal; the
+// mask allows it there, and the oracle agrees.
+func TestEOSAsTerminal(t *testing.T) {
+	v := smallVocab(t)
+	c := compileGBNF(t, v, `root ::= "a" </s> "b"`)
+	res := c.Verify(runtime.VerifyOptions{Walks: 4, MaxSteps: 5})
+	if len(res.Mismatches) > 0 {
+		t.Fatal(res.Mismatches)
+	}
+	m := c.NewMatcher()
+	eos := v.EOS()[0]
+	if m.Accept('a') != nil || m.Accept(eos) != nil || m.Terminated() || m.Accept('b') != nil || !m.CanStop() {
+		t.Fatal("EOS terminal not accepted as a terminal")
+	}
+}

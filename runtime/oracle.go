@@ -9,9 +9,9 @@ import (
 
 // BruteForceMask is the reference for FillMask: it decides every token id
 // on its own by feeding the token through Accept (the byte-level
-// recognizer, and token edges for token terminals) and rolling back; EOS
-// ids are allowed exactly when the output may end. It is slow (one parse
-// per token) and exists to check the precomputed masks.
+// recognizer, token edges for token terminals, and EOS exactly when the
+// output may end) and rolling back. It is slow (one parse per token) and
+// exists to check the precomputed masks.
 func (m *Matcher) BruteForceMask(k *mask.Mask) {
 	k.Reset()
 	if m.terminated {
@@ -19,12 +19,6 @@ func (m *Matcher) BruteForceMask(k *mask.Mask) {
 	}
 	v := m.c.Vocab
 	for t := range int32(v.Size()) {
-		if v.IsEOS(t) {
-			if m.ps.CanStop() {
-				k.Set(t)
-			}
-			continue
-		}
 		if m.Accept(t) == nil {
 			k.Set(t)
 			m.Rollback(1)
