@@ -3,7 +3,6 @@ package mask
 import (
 	"encoding/binary"
 	"runtime"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -27,7 +26,7 @@ type Entry struct {
 // Accepted is a bitset when large and a list of ids otherwise.
 type StateMask struct {
 	AcceptedBits []uint64 // nil when AcceptedIDs is used
-	AcceptedIDs  []int32
+	AcceptedIDs  []int32 // in trie (byte) order
 	Uncertain    []Entry
 	NumAccepted  int
 }
@@ -52,6 +51,9 @@ type Table struct {
 
 	ctx     sync.Map // context key -> []int32 accepted uncertain tokens
 	ctxSize atomic.Int64
+	// NoContextCache turns the context cache off (for measurements); set
+	// it before the table is used.
+	NoContextCache bool
 
 	Stats Stats
 }
@@ -64,7 +66,10 @@ type Stats struct {
 	Uncertain   int           // uncertain tokens over all eager masks
 	Precompute  time.Duration // wall time of the eager precomputation
 	TrieEntries int
+	Trie        time.Duration // building the vocabulary's trie (0 when cached)
 }
+
+const debugTimes = false
 
 // BitsetThreshold: accepted sets with more ids than width/BitsetThreshold
 // are stored as bitsets.
@@ -75,7 +80,9 @@ const BitsetThreshold = 64
 func NewTable(p *automaton.Program, v *vocab.Vocabulary) *Table {
 	start := time.Now()
 	t := &Table{Prog: p, Vocab: v, words: (v.LogitsWidth() + 63) / 64, lazy: map[uint64]*StateMask{}}
+	trieStart := time.Now()
 	t.trie = TrieOf(v)
+	t.Stats.Trie = time.Since(trieStart)
 	t.sorted = t.trie.Sorted
 	t.Stats.TrieEntries = len(t.sorted)
 	t.eos = v.EOS()
@@ -142,7 +149,11 @@ func NewTable(p *automaton.Program, v *vocab.Vocabulary) *Table {
 					return
 				}
 				s := todo[i]
+				st := time.Now()
 				t.eager[s] = t.compute(ps, automaton.Item{State: automaton.StateID(s), Origin: automaton.Sentinel})
+				if d := time.Since(st); debugTimes && d > 500*time.Microsecond {
+					println("state", s, d.String(), t.eager[s].NumAccepted, len(t.eager[s].Uncertain))
+				}
 			}
 		}()
 	}
@@ -260,7 +271,6 @@ func (t *Table) compute(ps *automaton.Parser, it automaton.Item) *StateMask {
 			sm.AcceptedBits[id>>6] |= 1 << (uint(id) & 63)
 		}
 	} else {
-		slices.Sort(accepted)
 		sm.AcceptedIDs = accepted
 	}
 	if len(uncertain) > 0 {
@@ -342,6 +352,10 @@ func (t *Table) Fill(ps *automaton.Parser, m *Mask, sc *Scratch) bool {
 		}
 		sm := t.Lookup(it)
 		if len(sm.Uncertain) == 0 {
+			continue
+		}
+		if t.NoContextCache {
+			walk(ps, sm.Uncertain, words)
 			continue
 		}
 		key, ok := t.contextKey(ps, it, sc.key[:0])

@@ -43,17 +43,43 @@ func TrieOf(v *vocab.Vocabulary) *Trie {
 
 func buildTrie(v *vocab.Vocabulary) *Trie {
 	t := &Trie{}
+	// Sort by an 8-byte big-endian prefix first (cheap integer compares),
+	// falling back to the whole bytes on ties.
+	type key struct {
+		prefix uint64
+		id     int32
+	}
+	keys := make([]key, 0, v.Size())
 	for id := 0; id < v.Size(); id++ {
 		if v.Normal(int32(id)) {
-			t.Sorted = append(t.Sorted, Entry{ID: int32(id), B: v.Bytes(int32(id))})
+			var p uint64
+			for i, b := range v.Bytes(int32(id)) {
+				if i == 8 {
+					break
+				}
+				p |= uint64(b) << (56 - 8*i)
+			}
+			keys = append(keys, key{p, int32(id)})
 		}
 	}
-	slices.SortFunc(t.Sorted, func(a, b Entry) int {
-		if c := bytes.Compare(a.B, b.B); c != 0 {
+	slices.SortFunc(keys, func(a, b key) int {
+		if a.prefix != b.prefix {
+			if a.prefix < b.prefix {
+				return -1
+			}
+			return 1
+		}
+		if c := bytes.Compare(v.Bytes(a.id), v.Bytes(b.id)); c != 0 {
 			return c
 		}
-		return int(a.ID - b.ID)
+		return int(a.id - b.id)
 	})
+	t.Sorted = make([]Entry, len(keys))
+	for i, k := range keys {
+		t.Sorted[i] = Entry{ID: k.id, B: v.Bytes(k.id)}
+	}
+	t.Tokens = make([]int32, 0, len(keys))
+	t.Nodes = make([]TrieNode, 0, 2*len(keys)+256)
 	setLCP(t.Sorted)
 	var stack []uint32 // open nodes, by depth
 	for _, e := range t.Sorted {
