@@ -2,13 +2,13 @@ package automaton
 
 // Item is an Earley item: a position in a rule's DFA (State), the set where
 // the rule was entered (Origin) and a small per-frame parameter (Param).
-// For counted repetitions Param is the number of completed iterations;
-// other rules keep it 0 (it is reserved for later uses such as the set of
-// object keys already seen).
+// For counted repetitions Param is the number of completed iterations; for
+// permutation rules it holds the members already seen and their count (see
+// Guard); other rules keep it 0.
 type Item struct {
 	State  StateID
 	Origin uint32
-	Param  uint32
+	Param  uint64
 }
 
 // Sentinel is the Origin of the seed item of a detached parse (see Seed):
@@ -288,7 +288,7 @@ func (ps *Parser) closure(from int) {
 				if (r.Max < 0 || int(c) < r.Max) && st != r.Start {
 					np := c
 					if r.Max < 0 && int(np) > r.Min {
-						np = uint32(r.Min)
+						np = uint64(r.Min)
 					}
 					ps.add(Item{r.Start, it.Origin, np})
 				}
@@ -300,9 +300,16 @@ func (ps *Parser) closure(from int) {
 		}
 		for _, e := range p.calls[p.callIdx[st]:p.callIdx[st+1]] {
 			callee := &p.Rules[e.Sym]
+			param := it.Param
+			if g := callee.Guard; g != nil {
+				if !g.Allows(param) {
+					continue
+				}
+				param = g.Apply(param)
+			}
 			ps.add(Item{callee.Start, cur, 0})
 			if callee.Nullable {
-				ps.add(Item{e.To, it.Origin, it.Param})
+				ps.add(Item{e.To, it.Origin, param})
 			}
 		}
 	}
@@ -320,12 +327,23 @@ func (ps *Parser) complete(ri int32, origin, cur uint32) {
 	if origin != cur {
 		hi = ps.starts[origin+1]
 	}
+	g := p.Rules[ri].Guard
 	for j := lo; j < hi; j++ {
 		w := ps.items[j]
 		for _, e := range p.calls[p.callIdx[w.State]:p.callIdx[w.State+1]] {
-			if e.Sym == ri {
-				ps.add(Item{e.To, w.Origin, w.Param})
+			if e.Sym != ri {
+				continue
 			}
+			param := w.Param
+			if g != nil {
+				// The callee's start item is shared by every caller in
+				// the set: check each caller's own guard.
+				if !g.Allows(param) {
+					continue
+				}
+				param = g.Apply(param)
+			}
+			ps.add(Item{e.To, w.Origin, param})
 		}
 	}
 }

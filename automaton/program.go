@@ -21,6 +21,80 @@ type Rule struct {
 	// before the current one. Max < 0 means unbounded.
 	Repeat   bool
 	Min, Max int
+	// Guard, when set, restricts and records calls to this rule: the rule
+	// is a member (or the closing part) of a permutation, and may only be
+	// entered when the caller's Param passes the guard; completing it
+	// updates the caller's Param.
+	Guard *Guard
+	// Perm marks a permutation rule: its items' Param records the members
+	// seen, so its masks depend on Param.
+	Perm bool
+}
+
+// Guard is the condition on entering a member of a permutation (an
+// unordered set of members with at most one of each, some required, and a
+// bounded total). The caller's Param holds the members seen (bits 0..47)
+// and the number of members so far (bits 48..63, saturating).
+type Guard struct {
+	Bit      int    // the member's bit, or -1 for repeatable or closing rules
+	Required uint64 // bits of the required members
+	Min, Max int    // bounds on the number of members (Max < 0: none)
+	Close    bool   // the closing rule: all required seen and Min reached
+}
+
+// MaxPermMembers bounds the distinct members of one permutation.
+const MaxPermMembers = 48
+
+const permCountShift = 48
+
+// PermCount is the number of members recorded in a permutation's Param.
+func PermCount(param uint64) int { return int(param >> permCountShift) }
+
+// Allows reports whether a caller whose Param is param may enter the rule,
+// keeping the permutation completable: after this member, the required
+// members still missing must fit under Max.
+func (g *Guard) Allows(param uint64) bool {
+	seen := param & (1<<permCountShift - 1)
+	n := PermCount(param)
+	if g.Close {
+		return seen&g.Required == g.Required && n >= g.Min
+	}
+	if g.Bit >= 0 && seen&(1<<g.Bit) != 0 {
+		return false
+	}
+	if g.Max >= 0 {
+		after := seen
+		if g.Bit >= 0 {
+			after |= 1 << g.Bit
+		}
+		missing := bitsCount(g.Required &^ after)
+		if n+1+missing > g.Max {
+			return false
+		}
+	}
+	return true
+}
+
+// Apply returns the caller's Param after the rule completed.
+func (g *Guard) Apply(param uint64) uint64 {
+	if g.Close {
+		return param
+	}
+	if g.Bit >= 0 {
+		param |= 1 << g.Bit
+	}
+	if PermCount(param) < 1<<(64-permCountShift)-1 {
+		param += 1 << permCountShift
+	}
+	return param
+}
+
+func bitsCount(x uint64) int {
+	n := 0
+	for ; x != 0; x &= x - 1 {
+		n++
+	}
+	return n
 }
 
 // TokenSet is the label of a token edge: a sorted list of token ids, or,
@@ -37,6 +111,8 @@ type RuleSpec struct {
 	DFA      *DFA
 	Repeat   bool
 	Min, Max int
+	Guard    *Guard
+	Perm     bool
 }
 
 // ByteSet is a set of bytes.
@@ -96,7 +172,7 @@ func NewProgram(rules []RuleSpec, tokenSets []TokenSet, root int32) (*Program, e
 		if r.DFA == nil {
 			return nil, fmt.Errorf("automaton: rule %q has no DFA", r.Name)
 		}
-		p.Rules = append(p.Rules, Rule{Name: r.Name, Start: StateID(total), NumState: r.DFA.Len(), Repeat: r.Repeat, Min: r.Min, Max: r.Max})
+		p.Rules = append(p.Rules, Rule{Name: r.Name, Start: StateID(total), NumState: r.DFA.Len(), Repeat: r.Repeat, Min: r.Min, Max: r.Max, Guard: r.Guard, Perm: r.Perm})
 		total += r.DFA.Len()
 	}
 	// Byte classes: refine the partition of bytes by every state's row.
@@ -176,7 +252,8 @@ func (p *Program) analyze() {
 			}
 			ok := p.accept[s]
 			for _, e := range p.Calls(StateID(s)) {
-				if p.Rules[e.Sym].Nullable && p.nullState[e.To] {
+				callee := &p.Rules[e.Sym]
+				if callee.Nullable && p.nullState[e.To] && (callee.Guard == nil || callee.Guard.Allows(0)) {
 					ok = true
 				}
 			}
@@ -193,6 +270,27 @@ func (p *Program) analyze() {
 			}
 		}
 	}
+	// loose[s]: nullState ignoring guards, an over-approximation for the
+	// follow sets (which must never miss a byte).
+	loose := make([]bool, n)
+	for changed := true; changed; {
+		changed = false
+		for s := range n {
+			if loose[s] {
+				continue
+			}
+			ok := p.accept[s]
+			for _, e := range p.Calls(StateID(s)) {
+				if (p.Rules[e.Sym].Nullable || p.Rules[e.Sym].Guard != nil) && loose[e.To] {
+					ok = true
+				}
+			}
+			if ok {
+				loose[s] = true
+				changed = true
+			}
+		}
+	}
 	// first[s]: bytes that can be scanned next from state s, through calls.
 	first := make([]ByteSet, n)
 	copy(first, p.firstByte)
@@ -204,7 +302,7 @@ func (p *Program) analyze() {
 				if first[s].Union(&first[callee.Start]) {
 					changed = true
 				}
-				if callee.Nullable && first[s].Union(&first[e.To]) {
+				if (callee.Nullable || callee.Guard != nil) && first[s].Union(&first[e.To]) {
 					changed = true
 				}
 			}
@@ -219,7 +317,7 @@ func (p *Program) analyze() {
 				if p.follow[e.Sym].Union(&first[e.To]) {
 					changed = true
 				}
-				if p.nullState[e.To] && p.follow[e.Sym].Union(&p.follow[caller]) {
+				if loose[e.To] && p.follow[e.Sym].Union(&p.follow[caller]) {
 					changed = true
 				}
 			}

@@ -117,6 +117,8 @@ type compiler struct {
 	ruleID   map[int]int32  // grammar rule -> spec index
 	sets     []automaton.TokenSet
 	tokenSet map[string]int32
+	permOf   map[int]bool // spec index -> the spec is a permutation rule
+	permIDs  map[*grammar.Perm]int32
 }
 
 func (c *compiler) keep(rule int) int32 {
@@ -170,6 +172,16 @@ func (c *compiler) exprNullable(e grammar.Expr) bool {
 		return e.Min == 0 || c.exprNullable(e.X)
 	case *grammar.Ref:
 		return c.ruleNullable[c.byName[e.Name]]
+	case *grammar.Perm:
+		if !c.exprNullable(e.Open) || !c.exprNullable(e.Close) || e.Min > 0 {
+			return false
+		}
+		for _, r := range e.Required {
+			if r {
+				return false
+			}
+		}
+		return true
 	}
 	return false
 }
@@ -352,7 +364,11 @@ func (c *compiler) build(i int) error {
 		return err
 	}
 	b := &builder{c: c, n: n, depth: 0}
-	if err := b.expr(c.bodies[i], start, end); err != nil {
+	build := b.expr
+	if perm, ok := c.bodies[i].(*grammar.Perm); ok && c.permOf[i] {
+		build = func(grammar.Expr, int32, int32) error { return b.perm(perm, start, end) }
+	}
+	if err := build(c.bodies[i], start, end); err != nil {
 		return c.wrap(i, err)
 	}
 	d, err := automaton.Determinize(n, start, end, c.opts.MaxRuleStates)
@@ -471,6 +487,8 @@ func (b *builder) expr(e grammar.Expr, from, to int32) error {
 			return err
 		}
 		n.Token(from, to, set)
+	case *grammar.Perm:
+		n.Call(from, to, b.c.permRule(e))
 	default:
 		return fmt.Errorf("compile: unknown expression %T", e)
 	}
@@ -610,6 +628,91 @@ func (c *compiler) tokenSetOf(e *grammar.Token) (int32, error) {
 	c.sets = append(c.sets, automaton.TokenSet{IDs: ids, Negated: e.Negated})
 	c.tokenSet[key] = id
 	return id, nil
+}
+
+// permRule returns the rule that matches permutation e, creating it and
+// its guarded member rules on first use.
+func (c *compiler) permRule(e *grammar.Perm) int32 {
+	if id, ok := c.permIDs[e]; ok {
+		return id
+	}
+	if c.permOf == nil {
+		c.permOf = map[int]bool{}
+		c.permIDs = map[*grammar.Perm]int32{}
+	}
+	id := int32(len(c.specs))
+	c.permIDs[e] = id
+	c.permOf[int(id)] = true
+	c.specs = append(c.specs, automaton.RuleSpec{Name: fmt.Sprintf("perm@%s", e.Pos), Perm: true})
+	c.bodies = append(c.bodies, e)
+	return id
+}
+
+// perm builds a permutation rule's NFA: Open, then members (calls to
+// guarded member rules) separated by Sep, then a call to the guarded
+// closing rule.
+func (b *builder) perm(e *grammar.Perm, from, to int32) error {
+	c := b.c
+	var required uint64
+	for i, r := range e.Required {
+		if r {
+			required |= 1 << i
+		}
+	}
+	guard := func(bit int, close bool) *automaton.Guard {
+		return &automaton.Guard{Bit: bit, Required: required, Min: e.Min, Max: e.Max, Close: close}
+	}
+	member := func(name string, body grammar.Expr, g *automaton.Guard) int32 {
+		id := int32(len(c.specs))
+		c.specs = append(c.specs, automaton.RuleSpec{Name: name, Guard: g})
+		c.bodies = append(c.bodies, body)
+		return id
+	}
+	parent := c.specs[len(c.specs)-1].Name
+	for i := range c.specs {
+		if c.bodies[i] == grammar.Expr(e) {
+			parent = c.specs[i].Name
+		}
+	}
+	for _, x := range append(append([]grammar.Expr(nil), e.Items...), e.Extra) {
+		if x != nil && c.exprNullable(x) {
+			return grammar.Errorf(x.Position(), grammar.ErrSyntax, "a permutation member must not match the empty string")
+		}
+	}
+	// Each member is called twice: first (right after Open) and after a
+	// separator, with Sep inside the guarded rule so that a separator is
+	// only allowed when another member can follow.
+	var first, next []int32
+	add := func(name string, x grammar.Expr, g *automaton.Guard) {
+		first = append(first, member(name, x, g))
+		next = append(next, member(name+".sep", &grammar.Seq{Items: []grammar.Expr{e.Sep, x}, Pos: x.Position()}, g))
+	}
+	for i, x := range e.Items {
+		add(fmt.Sprintf("%s.%d", parent, i), x, guard(i, false))
+	}
+	if e.Extra != nil {
+		add(parent+".extra", e.Extra, guard(-1, false))
+	}
+	closeRule := member(parent+".close", e.Close, guard(-1, true))
+	n := b.n
+	s1, err := n.NewState()
+	if err != nil {
+		return err
+	}
+	s2, err := n.NewState()
+	if err != nil {
+		return err
+	}
+	if err := b.expr(e.Open, from, s1); err != nil {
+		return err
+	}
+	for i := range first {
+		n.Call(s1, s2, first[i])
+		n.Call(s2, s2, next[i])
+	}
+	n.Call(s1, to, closeRule)
+	n.Call(s2, to, closeRule)
+	return nil
 }
 
 func shortName(e grammar.Expr) string {

@@ -15,10 +15,7 @@
 // Conventions: g is always a *Grammar, r a *Rule, e an Expr.
 package grammar
 
-import (
-	"fmt"
-	"unicode/utf8"
-)
+import "fmt"
 
 // Pos is a source position (1-based line and column; 0 means unknown).
 type Pos struct {
@@ -65,7 +62,7 @@ func (g *Grammar) Rule(name string) *Rule {
 }
 
 // Expr is a grammar expression: one of *Bytes, *Class, *Seq, *Alt, *Repeat,
-// *Ref or *Token.
+// *Ref, *Token or *Perm.
 type Expr interface {
 	isExpr()
 	// Position is where the expression starts in its source, if known.
@@ -131,6 +128,25 @@ type Token struct {
 	Pos     Pos
 }
 
+// Perm matches an unordered list: Open, then members separated by Sep,
+// then Close. Each of Items appears at most once, the Required ones exactly
+// once, in any order; Extra (when not nil) may appear any number of times;
+// the total number of members is between Min and Max (Max = Unbounded for
+// no bound). It is the shape of a JSON object whose properties may come in
+// any order: front ends must make the members' languages disjoint (for
+// JSON, distinct keys, and Extra's keys excluding them all).
+type Perm struct {
+	Open, Sep, Close Expr
+	Items            []Expr
+	Required         []bool // parallel to Items
+	Extra            Expr
+	Min, Max         int
+	Pos              Pos
+}
+
+func (*Perm) isExpr()   {}
+func (e *Perm) Position() Pos { return e.Pos }
+
 func (*Bytes) isExpr()  {}
 func (*Class) isExpr()  {}
 func (*Seq) isExpr()    {}
@@ -167,16 +183,14 @@ func Walk(e Expr, f func(Expr) bool) {
 		}
 	case *Repeat:
 		Walk(e.X, f)
-	}
-}
-
-// ValidUTF8 reports whether every Bytes literal in g is valid UTF-8.
-func validUTF8(e Expr) (bad *Bytes) {
-	Walk(e, func(x Expr) bool {
-		if b, ok := x.(*Bytes); ok && bad == nil && !utf8.Valid(b.B) {
-			bad = b
+	case *Perm:
+		for _, x := range []Expr{e.Open, e.Sep, e.Close, e.Extra} {
+			if x != nil {
+				Walk(x, f)
+			}
 		}
-		return bad == nil
-	})
-	return bad
+		for _, x := range e.Items {
+			Walk(x, f)
+		}
+	}
 }

@@ -140,6 +140,14 @@ func Check(g *Grammar) (warnings ErrorList, err error) {
 						errs = append(errs, Errorf(e.Pos, ErrBadClass, "bad character range %U-%U", rg.Lo, rg.Hi))
 					}
 				}
+			case *Perm:
+				if e.Open == nil || e.Sep == nil || e.Close == nil || len(e.Required) != len(e.Items) {
+					errs = append(errs, Errorf(e.Pos, ErrSyntax, "permutation needs Open, Sep, Close and one Required flag per item"))
+				} else if len(e.Items) > 48 {
+					errs = append(errs, Errorf(e.Pos, ErrTooLarge, "permutation has %d members, more than the limit 48", len(e.Items)))
+				} else if e.Min < 0 || (e.Max != Unbounded && e.Max < e.Min) {
+					errs = append(errs, Errorf(e.Pos, ErrBadRepeat, "bad member count bounds {%d,%s}", e.Min, boundString(e.Max)))
+				}
 			case *Token:
 				for _, id := range e.IDs {
 					if id < 0 {
@@ -222,6 +230,34 @@ func Productive(e Expr, rules map[string]bool) bool {
 		return rules[e.Name]
 	case *Token:
 		return len(e.IDs) > 0 || len(e.Names) > 0 || e.Negated
+	case *Perm:
+		if !Productive(e.Open, rules) || !Productive(e.Close, rules) {
+			return false
+		}
+		need := 0
+		for i, x := range e.Items {
+			if e.Required[i] {
+				if !Productive(x, rules) {
+					return false
+				}
+				need++
+			}
+		}
+		if e.Max != Unbounded && need > e.Max {
+			return false
+		}
+		if need > 0 || e.Min > 0 {
+			if !Productive(e.Sep, rules) && need+e.Min > 1 {
+				return false
+			}
+		}
+		avail := 0
+		for _, x := range e.Items {
+			if Productive(x, rules) {
+				avail++
+			}
+		}
+		return e.Min <= avail || (e.Extra != nil && Productive(e.Extra, rules))
 	}
 	return false
 }

@@ -47,7 +47,7 @@ type Table struct {
 
 	eager []*StateMask // by state; nil when not precomputed
 	mu    sync.RWMutex
-	lazy  map[uint64]*StateMask
+	lazy  map[maskKey]*StateMask
 
 	ctx     sync.Map // context key -> []int32 accepted uncertain tokens
 	ctxSize atomic.Int64
@@ -79,7 +79,7 @@ const BitsetThreshold = 64
 // up to GOMAXPROCS goroutines.
 func NewTable(p *automaton.Program, v *vocab.Vocabulary) *Table {
 	start := time.Now()
-	t := &Table{Prog: p, Vocab: v, words: (v.LogitsWidth() + 63) / 64, lazy: map[uint64]*StateMask{}}
+	t := &Table{Prog: p, Vocab: v, words: (v.LogitsWidth() + 63) / 64, lazy: map[maskKey]*StateMask{}}
 	trieStart := time.Now()
 	t.trie = TrieOf(v)
 	t.Stats.Trie = time.Since(trieStart)
@@ -132,7 +132,7 @@ func NewTable(p *automaton.Program, v *vocab.Vocabulary) *Table {
 	t.eager = make([]*StateMask, n)
 	var todo []int
 	for s := range n {
-		if kernel[s] && !p.Rules[p.RuleOf(automaton.StateID(s))].Repeat {
+		if r := &p.Rules[p.RuleOf(automaton.StateID(s))]; kernel[s] && !r.Repeat && !r.Perm {
 			todo = append(todo, s)
 		}
 	}
@@ -188,30 +188,40 @@ func setLCP(list []Entry) {
 	}
 }
 
-// key identifies the mask of a kernel item: its state and, for counted
+// maskKey identifies the mask of a kernel item: its state and, for counted
 // repetitions, how many more iterations are needed and allowed (clamped at
-// the longest token, beyond which the count cannot matter).
-func (t *Table) key(it automaton.Item) (uint64, bool) {
+// the longest token, beyond which the count cannot matter), and for
+// permutations the members seen.
+type maskKey struct {
+	state automaton.StateID
+	param uint64
+}
+
+func (t *Table) key(it automaton.Item) (maskKey, bool) {
 	p := t.Prog
 	r := &p.Rules[p.RuleOf(it.State)]
-	if !r.Repeat {
-		return uint64(it.State) << 32, false
+	switch {
+	case r.Perm:
+		return maskKey{it.State, it.Param}, true
+	case r.Repeat:
+		limit := t.Vocab.MaxTokenLen() + 1
+		c := int(it.Param) + 1
+		need := min(max(r.Min-c, 0), limit)
+		can := limit
+		if r.Max >= 0 {
+			can = min(max(r.Max-c, 0), limit)
+		}
+		return maskKey{it.State, uint64(need)<<32 | uint64(can)}, true
 	}
-	limit := t.Vocab.MaxTokenLen() + 1
-	c := int(it.Param) + 1
-	need := min(max(r.Min-c, 0), limit)
-	can := limit
-	if r.Max >= 0 {
-		can = min(max(r.Max-c, 0), limit)
-	}
-	return uint64(it.State)<<32 | uint64(need)<<16 | uint64(can), true
+	return maskKey{it.State, 0}, false
 }
 
 // Lookup returns the state mask of kernel item it, computing and caching
-// it on first use for counted repetitions.
+// it on first use for counted repetitions and permutations, whose masks
+// depend on the item's Param.
 func (t *Table) Lookup(it automaton.Item) *StateMask {
-	k, repeat := t.key(it)
-	if !repeat {
+	k, dependent := t.key(it)
+	if !dependent {
 		if sm := t.eager[it.State]; sm != nil {
 			return sm
 		}
@@ -397,7 +407,7 @@ func (t *Table) Fill(ps *automaton.Parser, m *Mask, sc *Scratch) bool {
 // than maxContextKey items (deep ambiguity or left recursion).
 func (t *Table) contextKey(ps *automaton.Parser, it automaton.Item, buf []byte) ([]byte, bool) {
 	buf = binary.LittleEndian.AppendUint32(buf, uint32(it.State))
-	buf = binary.LittleEndian.AppendUint32(buf, it.Param)
+	buf = binary.LittleEndian.AppendUint64(buf, it.Param)
 	budget := maxContextKey
 	return t.appendWaiting(ps, it.Origin, t.Prog.RuleOf(it.State), buf, &budget)
 }
@@ -417,7 +427,7 @@ func (t *Table) appendWaiting(ps *automaton.Parser, origin uint32, rule int32, b
 				return buf, false
 			}
 			buf = binary.LittleEndian.AppendUint32(buf, uint32(e.To))
-			buf = binary.LittleEndian.AppendUint32(buf, w.Param)
+			buf = binary.LittleEndian.AppendUint64(buf, w.Param)
 			var ok bool
 			if buf, ok = t.appendWaiting(ps, w.Origin, p.RuleOf(w.State), buf, budget); !ok {
 				return buf, false
