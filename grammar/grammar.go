@@ -144,7 +144,7 @@ type Perm struct {
 	Pos              Pos
 }
 
-func (*Perm) isExpr()   {}
+func (*Perm) isExpr()         {}
 func (e *Perm) Position() Pos { return e.Pos }
 
 func (*Bytes) isExpr()  {}

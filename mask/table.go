@@ -26,7 +26,7 @@ type Entry struct {
 // Accepted is a bitset when large and a list of ids otherwise.
 type StateMask struct {
 	AcceptedBits []uint64 // nil when AcceptedIDs is used
-	AcceptedIDs  []int32 // in trie (byte) order
+	AcceptedIDs  []int32  // in trie (byte) order
 	Uncertain    []Entry
 	NumAccepted  int
 }

@@ -1,0 +1,176 @@
+package main
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/gramc/gramc/compile"
+	"github.com/gramc/gramc/grammar"
+	"github.com/gramc/gramc/grammar/ebnf"
+	"github.com/gramc/gramc/vocab"
+)
+
+//go:embed grammars/*.gbnf
+var grammarFS embed.FS
+
+// defaultGrammar is the embedded grammar used when --grammar is omitted.
+const defaultGrammar = "json.gbnf"
+
+// env is what a command reads and writes.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+// errorf prints a message to stderr and returns code.
+func (e *env) errorf(code int, format string, args ...any) int {
+	msg := fmt.Sprintf(format, args...)
+	fmt.Fprintln(e.stderr, strings.TrimRight(msg, "\n"))
+	return code
+}
+
+// fail prints err to stderr: grammar errors as they are (they start with
+// file:line:col), others after a "gramc <cmd>:" prefix.
+func (e *env) fail(cmd string, code int, err error) int {
+	var ge *grammar.Error
+	var gl grammar.ErrorList
+	if errors.As(err, &ge) || errors.As(err, &gl) {
+		return e.errorf(code, "%v", err)
+	}
+	return e.errorf(code, "gramc %s: %v", cmd, err)
+}
+
+// progress reports whether progress messages may be printed: only when
+// stderr is a terminal.
+func (e *env) progress() bool { return isTerminal(e.stderr) }
+
+// progressf prints a progress line to stderr when it is a terminal.
+func (e *env) progressf(format string, args ...any) {
+	if e.progress() {
+		fmt.Fprintf(e.stderr, format+"\n", args...)
+	}
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// writeJSON writes v as indented JSON followed by a newline.
+func (e *env) writeJSON(v any) {
+	enc := json.NewEncoder(e.stdout)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+}
+
+// flags is a subcommand's flag set with the options most commands share.
+type flags struct {
+	*flag.FlagSet
+	cmd, synopsis string
+	json          bool
+	grammar       string
+	tokenizer     string
+	out           bytes.Buffer
+}
+
+func newFlags(cmd, synopsis, description string) *flags {
+	f := &flags{FlagSet: flag.NewFlagSet("gramc "+cmd, flag.ContinueOnError), cmd: cmd, synopsis: synopsis}
+	f.SetOutput(&f.out)
+	f.Usage = func() {
+		w := f.Output()
+		fmt.Fprintf(w, "Usage: gramc %s %s\n\n", cmd, synopsis)
+		fmt.Fprintln(w, strings.TrimSpace(description))
+		fmt.Fprintln(w, "\nFlags:")
+		f.PrintDefaults()
+	}
+	f.BoolVar(&f.json, "json", false, "print machine-readable JSON on stdout")
+	return f
+}
+
+// grammarFlag registers --grammar.
+func (f *flags) grammarFlag() {
+	f.StringVar(&f.grammar, "grammar", "", "GBNF grammar `file` (default: the embedded JSON grammar)")
+}
+
+// tokenizerFlag registers --tokenizer.
+func (f *flags) tokenizerFlag() {
+	f.StringVar(&f.tokenizer, "tokenizer", "", "tokenizer.json(.gz) file or vocabulary folder `path` (default: the embedded byte-level vocabulary)")
+}
+
+// parse parses args. ok is false when the command must return code at
+// once: 0 after --help (usage on stdout), 2 after a bad flag or an
+// unexpected argument (message and usage on stderr).
+func (f *flags) parse(e *env, args []string) (code int, ok bool) {
+	err := f.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		e.stdout.Write(f.out.Bytes())
+		return exitOK, false
+	}
+	if err == nil && f.NArg() > 0 {
+		fmt.Fprintf(&f.out, "unexpected argument %q\n", f.Arg(0))
+		f.Usage()
+		err = errors.New("unexpected argument")
+	}
+	if err != nil {
+		e.stderr.Write(f.out.Bytes())
+		return exitUsage, false
+	}
+	return exitOK, true
+}
+
+// loadGrammar parses the --grammar file, or the embedded default.
+func loadGrammar(path string) (*grammar.Grammar, string, error) {
+	var src []byte
+	var err error
+	name := path
+	if path == "" {
+		name = defaultGrammar
+		src, err = grammarFS.ReadFile("grammars/" + defaultGrammar)
+	} else {
+		src, err = os.ReadFile(path)
+	}
+	if err != nil {
+		return nil, name, err
+	}
+	g, err := ebnf.Parse(name, src)
+	return g, name, err
+}
+
+// loadVocab loads the --tokenizer vocabulary, or the byte-level default.
+func loadVocab(path string) (*vocab.Vocabulary, error) {
+	if path == "" {
+		return vocab.ByteLevel(), nil
+	}
+	return vocab.Load(path)
+}
+
+// loadBoth loads the grammar and the vocabulary of f.
+func (f *flags) loadBoth(e *env) (*grammar.Grammar, string, *vocab.Vocabulary, int, bool) {
+	g, name, err := loadGrammar(f.grammar)
+	if err != nil {
+		return nil, "", nil, e.fail(f.cmd, exitUsage, err), false
+	}
+	v, err := loadVocab(f.tokenizer)
+	if err != nil {
+		return nil, "", nil, e.fail(f.cmd, exitUsage, err), false
+	}
+	return g, name, v, 0, true
+}
+
+// compileOptions are the compile options the CLI uses.
+var compileOptions = compile.Options{}
+
+// ms converts a duration in nanoseconds to fractional milliseconds.
+func ms(ns int64) float64 { return float64(ns) / 1e6 }
