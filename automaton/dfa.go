@@ -323,3 +323,57 @@ func (d *DFA) trim(live func(call bool, sym int32) bool) *DFA {
 	}
 	return out
 }
+
+// Product returns the DFA over pairs of states of a and b (byte edges
+// only) whose accepting pairs are those where accept(aAccepts, bAccepts).
+// A missing transition is a non-accepting sink; when keepDeadB is false a
+// pair whose b side is dead is dropped (intersection), otherwise it goes on
+// with b in the sink (difference). It fails with ErrTooLarge beyond
+// maxStates pairs.
+func Product(a, b *DFA, keepDeadB bool, accept func(aAcc, bAcc bool) bool, maxStates int) (*DFA, error) {
+	type pair struct{ x, y int32 }
+	out := &DFA{}
+	ids := map[pair]int32{}
+	var queue []pair
+	visit := func(p pair) (int32, error) {
+		if id, ok := ids[p]; ok {
+			return id, nil
+		}
+		if len(ids) >= maxStates {
+			return 0, fmt.Errorf("%w: product automaton exceeds %d states", ErrTooLarge, maxStates)
+		}
+		id := out.addState()
+		ids[p] = id
+		bAcc := p.y != Dead && b.Accept[p.y]
+		out.Accept[id] = accept(a.Accept[p.x], bAcc)
+		queue = append(queue, p)
+		return id, nil
+	}
+	if _, err := visit(pair{0, 0}); err != nil {
+		return nil, err
+	}
+	for len(queue) > 0 {
+		p := queue[0]
+		queue = queue[1:]
+		id := ids[p]
+		for c := range 256 {
+			x := a.Next[p.x][c]
+			if x == Dead {
+				continue
+			}
+			y := Dead
+			if p.y != Dead {
+				y = b.Next[p.y][c]
+			}
+			if y == Dead && !keepDeadB {
+				continue
+			}
+			t, err := visit(pair{x, y})
+			if err != nil {
+				return nil, err
+			}
+			out.Next[id][c] = t
+		}
+	}
+	return out, nil
+}

@@ -76,3 +76,15 @@ func (n *NFA) Call(from, to int32, rule int32) {
 func (n *NFA) Token(from, to int32, set int32) {
 	n.states[from].tokens = append(n.states[from].tokens, SymEdge{set, to})
 }
+
+// Regular reports whether the NFA has only ε and byte edges (no calls or
+// token edges), so that its language is regular and closed under product
+// constructions.
+func (n *NFA) Regular() bool {
+	for i := range n.states {
+		if len(n.states[i].calls) > 0 || len(n.states[i].tokens) > 0 {
+			return false
+		}
+	}
+	return true
+}

@@ -172,6 +172,15 @@ func (c *compiler) exprNullable(e grammar.Expr) bool {
 		return e.Min == 0 || c.exprNullable(e.X)
 	case *grammar.Ref:
 		return c.ruleNullable[c.byName[e.Name]]
+	case *grammar.And:
+		for _, x := range e.Items {
+			if !c.exprNullable(x) {
+				return false
+			}
+		}
+		return len(e.Items) > 0
+	case *grammar.Not:
+		return c.exprNullable(e.Within) && !c.exprNullable(e.X)
 	case *grammar.Perm:
 		if !c.exprNullable(e.Open) || !c.exprNullable(e.Close) || e.Min > 0 {
 			return false
@@ -392,9 +401,10 @@ func (c *compiler) wrap(i int, err error) error {
 }
 
 type builder struct {
-	c     *compiler
-	n     *automaton.NFA
-	depth int
+	c      *compiler
+	n      *automaton.NFA
+	depth  int
+	unroll bool // building an operand of And/Not: unroll every repetition
 }
 
 // expr adds e to the NFA between states from and to.
@@ -489,6 +499,44 @@ func (b *builder) expr(e grammar.Expr, from, to int32) error {
 		n.Token(from, to, set)
 	case *grammar.Perm:
 		n.Call(from, to, b.c.permRule(e))
+	case *grammar.And:
+		if len(e.Items) == 0 {
+			return grammar.Errorf(e.Pos, grammar.ErrSyntax, "intersection of nothing")
+		}
+		d, err := b.regular(e.Items[0])
+		if err != nil {
+			return err
+		}
+		for _, x := range e.Items[1:] {
+			d2, err := b.regular(x)
+			if err != nil {
+				return err
+			}
+			if d, err = automaton.Product(d, d2, false, func(x, y bool) bool { return x && y }, b.c.opts.MaxRuleStates); err != nil {
+				return err
+			}
+			if d = d.Minimize(nil); d == nil {
+				return nil // empty intersection: no path from -> to
+			}
+		}
+		return b.embed(d, from, to)
+	case *grammar.Not:
+		within, err := b.regular(e.Within)
+		if err != nil {
+			return err
+		}
+		x, err := b.regular(e.X)
+		if err != nil {
+			return err
+		}
+		d, err := automaton.Product(within, x, true, func(w, x bool) bool { return w && !x }, b.c.opts.MaxRuleStates)
+		if err != nil {
+			return err
+		}
+		if d = d.Minimize(nil); d == nil {
+			return nil
+		}
+		return b.embed(d, from, to)
 	default:
 		return fmt.Errorf("compile: unknown expression %T", e)
 	}
@@ -510,7 +558,7 @@ func (b *builder) repeat(e *grammar.Repeat, from, to int32) error {
 	if hi != grammar.Unbounded {
 		copies = hi
 	}
-	if copies > 1 && satMul(unit, copies) > b.c.opts.UnrollLimit {
+	if copies > 1 && satMul(unit, copies) > b.c.opts.UnrollLimit && !b.unroll {
 		// Counted repetition: a rule of its own whose items count iterations.
 		id := int32(len(b.c.specs))
 		b.c.specs = append(b.c.specs, automaton.RuleSpec{
@@ -564,6 +612,76 @@ func (b *builder) repeat(e *grammar.Repeat, from, to int32) error {
 		cur = next
 	}
 	b.n.Eps(cur, to)
+	return nil
+}
+
+// regular builds a DFA for a regular sub-expression (an operand of And or
+// Not): repetitions are unrolled, inlined rules expanded, and anything
+// that needs the stack (recursive rules, token terminals, permutations)
+// is refused.
+func (b *builder) regular(e grammar.Expr) (*automaton.DFA, error) {
+	n := automaton.NewNFA(b.c.opts.MaxRuleStates)
+	start, err := n.NewState()
+	if err != nil {
+		return nil, err
+	}
+	end, err := n.NewState()
+	if err != nil {
+		return nil, err
+	}
+	sub := &builder{c: b.c, n: n, depth: b.depth, unroll: true}
+	if err := sub.expr(e, start, end); err != nil {
+		return nil, err
+	}
+	if !n.Regular() {
+		return nil, grammar.Errorf(e.Position(), grammar.ErrSyntax, "an operand of an intersection or complement must be regular (no recursive rules, token terminals or permutations)")
+	}
+	d, err := automaton.Determinize(n, start, end, b.c.opts.MaxRuleStates)
+	if err != nil {
+		return nil, err
+	}
+	if m := d.Minimize(nil); m != nil {
+		return m, nil
+	}
+	return &automaton.DFA{Next: [][256]int32{deadRow()}, Calls: [][]automaton.SymEdge{nil}, Tokens: [][]automaton.SymEdge{nil}, Accept: []bool{false}}, nil
+}
+
+func deadRow() [256]int32 {
+	var r [256]int32
+	for i := range r {
+		r[i] = automaton.Dead
+	}
+	return r
+}
+
+// embed copies a byte-only DFA into the NFA between from and to.
+func (b *builder) embed(d *automaton.DFA, from, to int32) error {
+	ids := make([]int32, d.Len())
+	for s := range ids {
+		id, err := b.n.NewState()
+		if err != nil {
+			return err
+		}
+		ids[s] = id
+	}
+	b.n.Eps(from, ids[0])
+	for s := range ids {
+		if d.Accept[s] {
+			b.n.Eps(ids[s], to)
+		}
+		row := &d.Next[s]
+		for lo := 0; lo < 256; {
+			t := row[lo]
+			hi := lo
+			for hi+1 < 256 && row[hi+1] == t {
+				hi++
+			}
+			if t != automaton.Dead {
+				b.n.Bytes(ids[s], ids[t], byte(lo), byte(hi))
+			}
+			lo = hi + 1
+		}
+	}
 	return nil
 }
 

@@ -151,3 +151,51 @@ func TestErrors(t *testing.T) {
 		t.Fatal("size limit not enforced")
 	}
 }
+
+// TestAndNot checks intersection and complement against Go's regexp on
+// random strings: And matches both, Not matches Within but not X.
+func TestAndNot(t *testing.T) {
+	abc := class(false, 'a', 'c')
+	cases := []struct {
+		name  string
+		g     grammar.Expr
+		match func(string) bool
+	}{
+		{"and", &grammar.And{Items: []grammar.Expr{rep(abc, 0, -1), rep(class(true), 2, 4), seq(rep(class(true), 0, -1), grammar.Lit("b"), rep(class(true), 0, -1))}},
+			func(s string) bool {
+				return regexp.MustCompile(`^[a-c]{2,4}$`).MatchString(s) && strings.Contains(s, "b")
+			}},
+		{"not", &grammar.Not{X: seq(grammar.Lit("a"), rep(class(true), 0, -1)), Within: rep(abc, 0, 5)},
+			func(s string) bool { return regexp.MustCompile(`^[a-c]{0,5}$`).MatchString(s) && !strings.HasPrefix(s, "a") }},
+		{"not keys", seq(grammar.Lit("\""), &grammar.Not{X: alt(grammar.Lit("ab"), grammar.Lit("c")), Within: rep(abc, 0, -1)}, grammar.Lit("\"")),
+			func(s string) bool {
+				return regexp.MustCompile(`^"[a-c]*"$`).MatchString(s) && s != `"ab"` && s != `"c"`
+			}},
+		{"empty and", alt(&grammar.And{Items: []grammar.Expr{grammar.Lit("a"), grammar.Lit("b")}}, grammar.Lit("c")),
+			func(s string) bool { return s == "c" }},
+		{"and counted", &grammar.And{Items: []grammar.Expr{rep(abc, 0, 700), seq(rep(abc, 0, -1), grammar.Lit("cc"))}},
+			func(s string) bool { return regexp.MustCompile(`^[a-c]*cc$`).MatchString(s) && len(s) <= 700 }},
+	}
+	r := rand.New(rand.NewPCG(4, 5))
+	for _, c := range cases {
+		p, err := Compile(gram(rule("root", c.g)), nil, Options{})
+		if err != nil {
+			t.Fatal(c.name, err)
+		}
+		for range 4000 {
+			n := r.IntN(8)
+			b := make([]byte, n)
+			for i := range b {
+				b[i] = `abcd"`[r.IntN(5)]
+			}
+			if got, want := accepts(p, string(b)), c.match(string(b)); got != want {
+				t.Errorf("%s: %q: got %v want %v", c.name, b, got, want)
+			}
+		}
+	}
+	// Operands must be regular.
+	g := gram(rule("root", &grammar.And{Items: []grammar.Expr{ref("p"), grammar.Lit("()")}}), rule("p", alt(grammar.Lit(""), seq(grammar.Lit("("), ref("p"), grammar.Lit(")")))))
+	if _, err := Compile(g, nil, Options{}); err == nil || !strings.Contains(err.Error(), "must be regular") {
+		t.Fatalf("recursive operand: %v", err)
+	}
+}

@@ -62,7 +62,7 @@ func (g *Grammar) Rule(name string) *Rule {
 }
 
 // Expr is a grammar expression: one of *Bytes, *Class, *Seq, *Alt, *Repeat,
-// *Ref, *Token or *Perm.
+// *Ref, *Token, *Perm, *And or *Not.
 type Expr interface {
 	isExpr()
 	// Position is where the expression starts in its source, if known.
@@ -147,6 +147,26 @@ type Perm struct {
 func (*Perm) isExpr()         {}
 func (e *Perm) Position() Pos { return e.Pos }
 
+// And matches the strings that every one of Items matches (intersection).
+// Items must be regular: token terminals, permutations and references to
+// recursive rules are refused when the grammar is compiled.
+type And struct {
+	Items []Expr
+	Pos   Pos
+}
+
+// Not matches the strings that Within matches and X does not (complement
+// relative to Within). X and Within must be regular, as for And.
+type Not struct {
+	X, Within Expr
+	Pos       Pos
+}
+
+func (*And) isExpr()         {}
+func (e *And) Position() Pos { return e.Pos }
+func (*Not) isExpr()         {}
+func (e *Not) Position() Pos { return e.Pos }
+
 func (*Bytes) isExpr()  {}
 func (*Class) isExpr()  {}
 func (*Seq) isExpr()    {}
@@ -183,6 +203,13 @@ func Walk(e Expr, f func(Expr) bool) {
 		}
 	case *Repeat:
 		Walk(e.X, f)
+	case *And:
+		for _, x := range e.Items {
+			Walk(x, f)
+		}
+	case *Not:
+		Walk(e.X, f)
+		Walk(e.Within, f)
 	case *Perm:
 		for _, x := range []Expr{e.Open, e.Sep, e.Close, e.Extra} {
 			if x != nil {

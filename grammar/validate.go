@@ -140,6 +140,14 @@ func Check(g *Grammar) (warnings ErrorList, err error) {
 						errs = append(errs, Errorf(e.Pos, ErrBadClass, "bad character range %U-%U", rg.Lo, rg.Hi))
 					}
 				}
+			case *And:
+				if len(e.Items) == 0 {
+					errs = append(errs, Errorf(e.Pos, ErrSyntax, "intersection of nothing"))
+				}
+			case *Not:
+				if e.X == nil || e.Within == nil {
+					errs = append(errs, Errorf(e.Pos, ErrSyntax, "complement needs X and Within"))
+				}
 			case *Perm:
 				if e.Open == nil || e.Sep == nil || e.Close == nil || len(e.Required) != len(e.Items) {
 					errs = append(errs, Errorf(e.Pos, ErrSyntax, "permutation needs Open, Sep, Close and one Required flag per item"))
@@ -230,6 +238,10 @@ func Productive(e Expr, rules map[string]bool) bool {
 		return rules[e.Name]
 	case *Token:
 		return len(e.IDs) > 0 || len(e.Names) > 0 || e.Negated
+	case *And, *Not:
+		// Emptiness of an intersection or complement is decided when it
+		// is compiled to an automaton (an empty rule is an error there).
+		return true
 	case *Perm:
 		if !Productive(e.Open, rules) || !Productive(e.Close, rules) {
 			return false
