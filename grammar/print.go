@@ -22,11 +22,12 @@ import (
 // Bytes literal or token text that is not valid UTF-8 cannot be written, nor
 // can a rule name outside [a-zA-Z0-9_-]+, a character range beyond
 // U+10FFFF, a negative token id or malformed repetition bounds; nor can a
-// Perm, whose GBNF expansion would list every order of its members. For
-// those, Print returns a best-effort text and the first such problem as an
-// *Error (ErrInvalidUTF8, ErrSyntax, ErrBadClass, ErrBadToken or
-// ErrBadRepeat). A Perm is then written as the GBNF that accepts its members
-// in any number and order, a superset of its language.
+// Perm, whose GBNF expansion would list every order of its members, an And
+// or a Not. For those, Print returns a best-effort text and the first such
+// problem as an *Error (ErrInvalidUTF8, ErrSyntax, ErrBadClass, ErrBadToken
+// or ErrBadRepeat). The best-effort text writes a superset of the language
+// of those three: a Perm as its members in any number and order, an And as
+// its first item, a Not as its Within.
 func Print(g *Grammar) (string, error) {
 	var p printer
 	for _, r := range g.Rules {
@@ -151,6 +152,12 @@ func equalExpr(a, b Expr) bool {
 			}
 		}
 		return true
+	case *And:
+		b, ok := b.(*And)
+		return ok && equalExprs(a.Items, b.Items)
+	case *Not:
+		b, ok := b.(*Not)
+		return ok && equalExpr(a.X, b.X) && equalExpr(a.Within, b.Within)
 	case *Token:
 		b, ok := b.(*Token)
 		if !ok || a.Negated != b.Negated || len(a.IDs) != len(b.IDs) || len(a.Names) != len(b.Names) {
@@ -288,6 +295,16 @@ func (p *printer) expr(e Expr, ctx int) {
 		p.token(e)
 	case *Perm:
 		p.perm(e, ctx)
+	case *And:
+		p.fail(e.Pos, ErrSyntax, "an intersection (And) has no GBNF form")
+		if len(e.Items) == 0 {
+			p.b.WriteString("()")
+			return
+		}
+		p.expr(e.Items[0], ctx)
+	case *Not:
+		p.fail(e.Pos, ErrSyntax, "a complement (Not) has no GBNF form")
+		p.expr(e.Within, ctx)
 	case nil:
 		p.fail(Pos{}, ErrSyntax, "missing expression")
 		p.b.WriteString("()")

@@ -240,6 +240,8 @@ func TestPrintErrors(t *testing.T) {
 			"root", ErrSyntax, `"{" (a | b) ("," (a | b))* "}"`},
 		{&Perm{Open: Lit("{"), Sep: Lit(","), Close: Lit("}"), Items: []Expr{ref("a")}, Required: []bool{false}, Extra: ref("kv"), Max: 3},
 			"root", ErrSyntax, `"{" ((a | kv) ("," (a | kv))*)? "}"`},
+		{&And{Items: []Expr{seq(Lit("a"), ref("x")), ref("y")}}, "root", ErrSyntax, `"a" x`},
+		{rep(&Not{X: Lit("a"), Within: alt(ref("x"), ref("y"))}, 0, 1), "root", ErrSyntax, `(x | y)?`},
 	}
 	for _, tt := range tests {
 		g := &Grammar{Root: "root", Rules: []*Rule{{Name: tt.name, Body: tt.body}}}
@@ -303,9 +305,21 @@ func TestEqual(t *testing.T) {
 		func(g *Grammar) { g.Rules[1].Body.(*Alt).Alts[1].(*Token).Negated = true },
 		func(g *Grammar) { g.Rules[1].Body = seq(g.Rules[1].Body.(*Alt).Alts...) },
 		func(g *Grammar) { g.Rules[1].Body = perm() },
+		func(g *Grammar) { g.Rules[1].Body = &And{Items: []Expr{g.Rules[1].Body}} },
+		func(g *Grammar) { g.Rules[1].Body = &Not{X: Lit("x"), Within: g.Rules[1].Body} },
 	}
 	if !Equal(withPerm(perm()), withPerm(perm())) {
 		t.Error("Equal(perm, copy of perm) = false")
+	}
+	and := func(x Expr) *Grammar { return withBody(&And{Items: []Expr{Lit("a"), x}}) }
+	not := func(x, within Expr) *Grammar { return withBody(&Not{X: x, Within: within}) }
+	if !Equal(and(ref("b")), and(ref("b"))) || Equal(and(ref("b")), and(ref("c"))) {
+		t.Error("Equal mishandles And")
+	}
+	if !Equal(not(ref("a"), ref("b")), not(ref("a"), ref("b"))) ||
+		Equal(not(ref("a"), ref("b")), not(ref("c"), ref("b"))) ||
+		Equal(not(ref("a"), ref("b")), not(ref("a"), ref("c"))) {
+		t.Error("Equal mishandles Not")
 	}
 	permChanges := []func(p *Perm){
 		func(p *Perm) { p.Open = Lit("[") },
@@ -341,8 +355,10 @@ func perm() *Perm {
 	}
 }
 
-func withPerm(p *Perm) *Grammar {
-	return &Grammar{Root: "root", Rules: []*Rule{{Name: "root", Body: p}}}
+func withPerm(p *Perm) *Grammar { return withBody(p) }
+
+func withBody(e Expr) *Grammar {
+	return &Grammar{Root: "root", Rules: []*Rule{{Name: "root", Body: e}}}
 }
 
 func TestIsRuleName(t *testing.T) {
