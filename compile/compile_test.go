@@ -166,7 +166,9 @@ func TestAndNot(t *testing.T) {
 				return regexp.MustCompile(`^[a-c]{2,4}$`).MatchString(s) && strings.Contains(s, "b")
 			}},
 		{"not", &grammar.Not{X: seq(grammar.Lit("a"), rep(class(true), 0, -1)), Within: rep(abc, 0, 5)},
-			func(s string) bool { return regexp.MustCompile(`^[a-c]{0,5}$`).MatchString(s) && !strings.HasPrefix(s, "a") }},
+			func(s string) bool {
+				return regexp.MustCompile(`^[a-c]{0,5}$`).MatchString(s) && !strings.HasPrefix(s, "a")
+			}},
 		{"not keys", seq(grammar.Lit("\""), &grammar.Not{X: alt(grammar.Lit("ab"), grammar.Lit("c")), Within: rep(abc, 0, -1)}, grammar.Lit("\"")),
 			func(s string) bool {
 				return regexp.MustCompile(`^"[a-c]*"$`).MatchString(s) && s != `"ab"` && s != `"c"`
