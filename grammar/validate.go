@@ -137,7 +137,7 @@ func Check(g *Grammar) (warnings ErrorList, err error) {
 			case *Class:
 				for _, rg := range e.Ranges {
 					if rg.Lo > rg.Hi || rg.Lo < 0 || rg.Hi > utf8.MaxRune {
-						errs = append(errs, Errorf(e.Pos, ErrBadClass, "bad character range %U-%U", rg.Lo, rg.Hi))
+						errs = append(errs, Errorf(e.Pos, ErrBadClass, "bad character range %s-%s", runeString(rg.Lo), runeString(rg.Hi)))
 					}
 				}
 			case *And:
@@ -343,4 +343,11 @@ func boundString(n int) string {
 		return ""
 	}
 	return fmt.Sprint(n)
+}
+
+func runeString(r rune) string {
+	if r < 0 {
+		return fmt.Sprintf("%d", r)
+	}
+	return fmt.Sprintf("%U", r)
 }
