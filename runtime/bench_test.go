@@ -1,6 +1,7 @@
 package runtime_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/gramc/gramc/grammar/ebnf"
 	"github.com/gramc/gramc/internal/replay"
 	"github.com/gramc/gramc/internal/shared"
+	"github.com/gramc/gramc/mask"
 	"github.com/gramc/gramc/runtime"
 	"github.com/gramc/gramc/vocab"
 )
@@ -83,4 +85,75 @@ func mustCompile(b *testing.B, g *grammar.Grammar, v *vocab.Vocabulary) *automat
 		b.Fatal(err)
 	}
 	return p
+}
+
+// BenchmarkFillMasks measures batch throughput: B matchers, each at a
+// different point of a Github_medium instance (json.gbnf, llama3_1), one
+// FillMasks call per iteration on the shared pool.
+func BenchmarkFillMasks(b *testing.B) {
+	dir, ok := shared.SharedDir()
+	if !ok {
+		b.Skip("../shared not found (set GRAMC_SHARED)")
+	}
+	src, err := os.ReadFile(filepath.Join(dir, "corpora/gbnf/json.gbnf"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	texts, err := replay.Texts(filepath.Join(dir, "corpora/jsonschemabench/Github_medium"), 100)
+	if err != nil {
+		b.Fatal(err)
+	}
+	v, err := vocab.Load(filepath.Join(dir, "vocab", "llama3_1"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	g, err := ebnf.Parse("json.gbnf", src)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := runtime.New(mustCompile(b, g, v), v)
+	for _, run := range []struct {
+		batch  int
+		serial bool
+	}{{1, false}, {8, true}, {8, false}, {64, true}, {64, false}, {256, true}, {256, false}} {
+		batch, serial := run.batch, run.serial
+		name := fmt.Sprintf("B=%d", batch)
+		if serial {
+			name += "/serial"
+		}
+		b.Run(name, func(b *testing.B) {
+			var ms []*runtime.Matcher
+			var ks []*mask.Mask
+			for i := 0; len(ms) < batch; i++ {
+				ids, err := replay.Tokenize(v, texts[i%len(texts)])
+				if err != nil || len(ids) == 0 {
+					continue
+				}
+				m := c.NewMatcher()
+				if m.AcceptBytes(texts[i%len(texts)]) != nil {
+					continue // outside json.gbnf's language
+				}
+				m.Reset()
+				for _, t := range ids[:(i*7)%len(ids)] {
+					if m.Accept(t) != nil {
+						b.Fatal("replay rejected")
+					}
+				}
+				ms = append(ms, m)
+				ks = append(ks, c.NewMask())
+			}
+			cons := make([]bool, batch)
+			runtime.FillMasks(ms, ks, cons) // warm the caches
+			for b.Loop() {
+				if serial {
+					for i, m := range ms {
+						m.FillMask(ks[i])
+					}
+				} else {
+					runtime.FillMasks(ms, ks, cons)
+				}
+			}
+			b.ReportMetric(float64(batch)*float64(b.N)/b.Elapsed().Seconds(), "masks/s")
+		})
+	}
 }

@@ -260,3 +260,25 @@ func single(s *automaton.ByteSet) (byte, bool) {
 	}
 	return byte(found), found >= 0
 }
+
+// FillDraftMasks serves speculative decoding: for each draft token in
+// turn it fills masks[i] (the mask before draft[i]) and accepts draft[i] if
+// allowed. It returns how many draft tokens were accepted; masks[n] (when
+// present) is the mask after them. The matcher is left as it was: accept
+// the verified prefix afterwards with Accept. len(masks) must be at least
+// len(draft)+1 for the mask after the last token; extra masks are ignored.
+func (m *Matcher) FillDraftMasks(draft []int32, masks []*mask.Mask) int {
+	n := 0
+	for n < len(draft) && n < len(masks) {
+		m.FillMask(masks[n])
+		if !masks[n].Has(draft[n]) || m.Accept(draft[n]) != nil {
+			break
+		}
+		n++
+	}
+	if n == len(draft) && n < len(masks) {
+		m.FillMask(masks[n])
+	}
+	m.Rollback(n)
+	return n
+}

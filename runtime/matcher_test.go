@@ -339,3 +339,42 @@ func TestEOSAsTerminal(t *testing.T) {
 		t.Fatal("EOS terminal not accepted as a terminal")
 	}
 }
+
+func TestFillDraftMasks(t *testing.T) {
+	v := smallVocab(t)
+	c := compileGBNF(t, v, `root ::= "ab" [0-9]+ "."`)
+	m := c.NewMatcher()
+	masks := []*mask.Mask{c.NewMask(), c.NewMask(), c.NewMask(), c.NewMask()}
+	n := m.FillDraftMasks([]int32{id(t, v, "ab"), '1', 'x'}, masks)
+	if n != 2 || m.Steps() != 0 {
+		t.Fatalf("accepted %d, steps %d", n, m.Steps())
+	}
+	ref := c.NewMask()
+	m.BruteForceMask(ref)
+	if !ref.Equal(masks[0]) {
+		t.Fatal("mask 0")
+	}
+	m.Accept(id(t, v, "ab"))
+	m.Accept('1')
+	m.BruteForceMask(ref)
+	if !ref.Equal(masks[2]) || ref.Has('x') {
+		t.Fatal("mask 2")
+	}
+}
+
+func TestPoolAllocations(t *testing.T) {
+	v := smallVocab(t)
+	c := compileGBNF(t, v, `root ::= [a-c]+ "."`)
+	var ms []*runtime.Matcher
+	var ks []*mask.Mask
+	for range 16 {
+		ms = append(ms, c.NewMatcher())
+		ks = append(ks, c.NewMask())
+	}
+	p := runtime.NewPool(4)
+	cons := make([]bool, 16)
+	p.FillMasks(ms, ks, cons)
+	if n := testing.AllocsPerRun(50, func() { p.FillMasks(ms, ks, cons) }); n != 0 {
+		t.Fatalf("Pool.FillMasks allocates %v times per call", n)
+	}
+}
