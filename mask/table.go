@@ -529,3 +529,6 @@ func (t *Table) Sorted() []Entry { return t.sorted }
 
 // TokenSetWords returns the mask words of token set i.
 func (t *Table) TokenSetWords(i int32) []uint64 { return t.tokenSets[i] }
+
+// Trie returns the vocabulary's token trie.
+func (t *Table) Trie() *Trie { return t.trie }

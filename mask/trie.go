@@ -109,3 +109,24 @@ func (t *Trie) subtreeTokens(i int) []int32 {
 	}
 	return t.Tokens[t.Nodes[i].Tok:end]
 }
+
+// Extends reports whether some text token is longer than p and starts
+// with p.
+func (t *Trie) Extends(p []byte) bool {
+	i, _ := slices.BinarySearchFunc(t.Sorted, p, func(e Entry, p []byte) int { return bytes.Compare(e.B, p) })
+	for ; i < len(t.Sorted) && bytes.HasPrefix(t.Sorted[i].B, p); i++ {
+		if len(t.Sorted[i].B) > len(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// Lookup returns the lowest-id text token whose bytes are exactly b.
+func (t *Trie) Lookup(b []byte) (int32, bool) {
+	i, found := slices.BinarySearchFunc(t.Sorted, b, func(e Entry, b []byte) int { return bytes.Compare(e.B, b) })
+	if !found {
+		return 0, false
+	}
+	return t.Sorted[i].ID, true
+}

@@ -282,3 +282,73 @@ func (m *Matcher) FillDraftMasks(draft []int32, masks []*mask.Mask) int {
 	m.Rollback(n)
 	return n
 }
+
+// ForcedTokens returns the forced continuation (ForcedBytes) as tokens
+// that can be accepted without sampling, and their bytes. The bytes are
+// tokenized with the vocabulary's encoder (greedy longest match when it
+// has none); trailing tokens are withheld when a longer vocabulary token
+// could start inside them and run past the forced bytes, so the model
+// still gets to pick the canonical token at the boundary (e.g. forced
+// `"name` must not end in `name` if `names` exists and may follow).
+func (m *Matcher) ForcedTokens() ([]int32, []byte) {
+	forced := m.ForcedBytes()
+	if len(forced) == 0 {
+		return nil, nil
+	}
+	v := m.c.Vocab
+	var toks []int32
+	if v.CanEncode() {
+		if ids, err := v.Encode(string(forced)); err == nil {
+			toks = ids
+		}
+	}
+	if toks == nil {
+		toks = greedyTokens(m.c.Table.Trie(), forced)
+	}
+	// Withhold from the first token at whose start a longer token could
+	// begin and extend past the end of the forced bytes.
+	trie := m.c.Table.Trie()
+	starts := make([]int, len(toks))
+	off := 0
+	for i, t := range toks {
+		starts[i] = off
+		off += len(v.Bytes(t))
+	}
+	if off != len(forced) {
+		return nil, nil // the encoder did not reproduce the bytes
+	}
+	keep := len(toks)
+	for i := len(toks) - 1; i >= 0 && i >= len(toks)-4; i-- {
+		if trie.Extends(forced[starts[i]:]) {
+			keep = i
+		}
+	}
+	if keep == 0 {
+		return nil, nil
+	}
+	end := len(forced)
+	if keep < len(toks) {
+		end = starts[keep]
+	}
+	return toks[:keep], forced[:end]
+}
+
+// greedyTokens tokenizes b by longest match in the trie's sorted tokens.
+func greedyTokens(t *mask.Trie, b []byte) []int32 {
+	var out []int32
+	for i := 0; i < len(b); {
+		best, n := int32(-1), 0
+		for l := len(b) - i; l >= 1; l-- {
+			if id, ok := t.Lookup(b[i : i+l]); ok {
+				best, n = id, l
+				break
+			}
+		}
+		if best < 0 {
+			return nil
+		}
+		out = append(out, best)
+		i += n
+	}
+	return out
+}

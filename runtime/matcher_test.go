@@ -378,3 +378,45 @@ func TestPoolAllocations(t *testing.T) {
 		t.Fatalf("Pool.FillMasks allocates %v times per call", n)
 	}
 }
+
+func TestForcedTokens(t *testing.T) {
+	v := smallVocab(t) // has "ab", "abc", "tr", "ue", "true"
+	c := compileGBNF(t, v, `root ::= "x" ("ab" [a-z] | "true" ".")`)
+	m := c.NewMatcher()
+	if toks, b := m.ForcedTokens(); len(toks) != 1 || string(b) != "x" {
+		t.Fatalf("forced %v %q", toks, b)
+	}
+	m.Accept('x')
+	if toks, _ := m.ForcedTokens(); len(toks) != 0 {
+		t.Fatalf("a choice is not forced: %v", toks)
+	}
+	m.Accept('a')
+	// Forced "b" is given: no longer token starts with "b".
+	if toks, b := m.ForcedTokens(); len(toks) != 1 || string(b) != "b" {
+		t.Fatalf("forced %v %q", toks, b)
+	}
+	m.Rollback(1)
+	m.Accept('t')
+	// Forced "rue.": "r","u","e","." (greedy: "r", "ue", "."): nothing extends "." or "ue."
+	toks, b := m.ForcedTokens()
+	if string(b) != "rue." {
+		t.Fatalf("forced bytes %q (tokens %v)", b, toks)
+	}
+	for _, tk := range toks {
+		if err := m.Accept(tk); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !m.CanStop() {
+		t.Fatal("not complete after forced tokens")
+	}
+}
+
+func TestForcedTokensWithheld(t *testing.T) {
+	v := smallVocab(t)
+	c := compileGBNF(t, v, `root ::= "ab" [a-z]`)
+	// Forced "ab" is withheld: "abc" starts with it and runs past it.
+	if toks, b := c.NewMatcher().ForcedTokens(); len(toks) != 0 || len(b) != 0 {
+		t.Fatalf("forced %v %q", toks, b)
+	}
+}
