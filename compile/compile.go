@@ -181,6 +181,8 @@ func (c *compiler) exprNullable(e grammar.Expr) bool {
 		return len(e.Items) > 0
 	case *grammar.Not:
 		return c.exprNullable(e.Within) && !c.exprNullable(e.X)
+	case *grammar.Machine:
+		return len(e.States) > 0 && e.States[0].Accept
 	case *grammar.Perm:
 		if !c.exprNullable(e.Open) || !c.exprNullable(e.Close) || e.Min > 0 {
 			return false
@@ -499,6 +501,24 @@ func (b *builder) expr(e grammar.Expr, from, to int32) error {
 		n.Token(from, to, set)
 	case *grammar.Perm:
 		n.Call(from, to, b.c.permRule(e))
+	case *grammar.Machine:
+		ids := make([]int32, len(e.States))
+		for i := range ids {
+			id, err := n.NewState()
+			if err != nil {
+				return err
+			}
+			ids[i] = id
+		}
+		n.Eps(from, ids[0])
+		for i, st := range e.States {
+			if st.Accept {
+				n.Eps(ids[i], to)
+			}
+			for _, ed := range st.Edges {
+				n.Bytes(ids[i], ids[ed.To], ed.Lo, ed.Hi)
+			}
+		}
 	case *grammar.And:
 		if len(e.Items) == 0 {
 			return grammar.Errorf(e.Pos, grammar.ErrSyntax, "intersection of nothing")

@@ -1,6 +1,7 @@
 package compile
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"regexp"
 	"strings"
@@ -199,5 +200,39 @@ func TestAndNot(t *testing.T) {
 	g := gram(rule("root", &grammar.And{Items: []grammar.Expr{ref("p"), grammar.Lit("()")}}), rule("p", alt(grammar.Lit(""), seq(grammar.Lit("("), ref("p"), grammar.Lit(")")))))
 	if _, err := Compile(g, nil, Options{}); err == nil || !strings.Contains(err.Error(), "must be regular") {
 		t.Fatalf("recursive operand: %v", err)
+	}
+}
+
+// TestMachine: an explicit DFA for decimal numbers divisible by 7, also
+// inside an intersection.
+func TestMachine(t *testing.T) {
+	const m = 7
+	mach := &grammar.Machine{}
+	// State 0: start (no digit yet); state 1+r: remainder r.
+	mach.States = make([]grammar.MachineState, m+1)
+	for s := range mach.States {
+		r := 0
+		if s > 0 {
+			r = s - 1
+			mach.States[s].Accept = r == 0
+		}
+		for d := byte('0'); d <= '9'; d++ {
+			mach.States[s].Edges = append(mach.States[s].Edges, grammar.MachineEdge{Lo: d, Hi: d, To: 1 + (10*r+int(d-'0'))%m})
+		}
+	}
+	short := &grammar.Repeat{X: class(false, '0', '9'), Min: 1, Max: 3}
+	for _, e := range []grammar.Expr{mach, &grammar.And{Items: []grammar.Expr{mach, short}}} {
+		p, err := Compile(gram(rule("root", e)), nil, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for n := range 2000 {
+			s := fmt.Sprint(n)
+			_, isAnd := e.(*grammar.And)
+			want := n%m == 0 && (!isAnd || len(s) <= 3)
+			if accepts(p, s) != want {
+				t.Fatalf("%T %s: got %v", e, s, !want)
+			}
+		}
 	}
 }

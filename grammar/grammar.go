@@ -62,7 +62,7 @@ func (g *Grammar) Rule(name string) *Rule {
 }
 
 // Expr is a grammar expression: one of *Bytes, *Class, *Seq, *Alt, *Repeat,
-// *Ref, *Token, *Perm, *And or *Not.
+// *Ref, *Token, *Perm, *And, *Not or *Machine.
 type Expr interface {
 	isExpr()
 	// Position is where the expression starts in its source, if known.
@@ -166,6 +166,32 @@ func (*And) isExpr()         {}
 func (e *And) Position() Pos { return e.Pos }
 func (*Not) isExpr()         {}
 func (e *Not) Position() Pos { return e.Pos }
+
+// Machine matches the strings an explicit byte-level DFA accepts: State 0
+// is the start; each state lists its byte-range edges and whether it
+// accepts. Front ends use it for languages that are regular but have no
+// compact expression, such as the decimal numbers with a given remainder
+// modulo m (the automaton has m states; its regular expression is
+// exponentially larger).
+type Machine struct {
+	States []MachineState
+	Pos    Pos
+}
+
+// MachineState is one state of a Machine.
+type MachineState struct {
+	Edges  []MachineEdge
+	Accept bool
+}
+
+// MachineEdge goes to state To on any byte in [Lo, Hi].
+type MachineEdge struct {
+	Lo, Hi byte
+	To     int
+}
+
+func (*Machine) isExpr()         {}
+func (e *Machine) Position() Pos { return e.Pos }
 
 func (*Bytes) isExpr()  {}
 func (*Class) isExpr()  {}

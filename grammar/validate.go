@@ -140,6 +140,17 @@ func Check(g *Grammar) (warnings ErrorList, err error) {
 						errs = append(errs, Errorf(e.Pos, ErrBadClass, "bad character range %s-%s", runeString(rg.Lo), runeString(rg.Hi)))
 					}
 				}
+			case *Machine:
+				if len(e.States) == 0 || len(e.States) > MaxMachineStates {
+					errs = append(errs, Errorf(e.Pos, ErrTooLarge, "a machine needs 1 to %d states, not %d", MaxMachineStates, len(e.States)))
+				}
+				for _, st := range e.States {
+					for _, ed := range st.Edges {
+						if ed.To < 0 || ed.To >= len(e.States) || ed.Lo > ed.Hi {
+							errs = append(errs, Errorf(e.Pos, ErrSyntax, "machine edge %d-%d -> %d out of range", ed.Lo, ed.Hi, ed.To))
+						}
+					}
+				}
 			case *And:
 				if len(e.Items) == 0 {
 					errs = append(errs, Errorf(e.Pos, ErrSyntax, "intersection of nothing"))
@@ -238,6 +249,8 @@ func Productive(e Expr, rules map[string]bool) bool {
 		return rules[e.Name]
 	case *Token:
 		return len(e.IDs) > 0 || len(e.Names) > 0 || e.Negated
+	case *Machine:
+		return machineProductive(e)
 	case *And, *Not:
 		// Emptiness of an intersection or complement is decided when it
 		// is compiled to an automaton (an empty rule is an error there).
@@ -350,4 +363,31 @@ func runeString(r rune) string {
 		return fmt.Sprintf("%d", r)
 	}
 	return fmt.Sprintf("%U", r)
+}
+
+// MaxMachineStates bounds the states of a Machine.
+const MaxMachineStates = 1 << 20
+
+// machineProductive reports whether an accepting state is reachable.
+func machineProductive(m *Machine) bool {
+	if len(m.States) == 0 {
+		return false
+	}
+	seen := make([]bool, len(m.States))
+	stack := []int{0}
+	seen[0] = true
+	for len(stack) > 0 {
+		s := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if m.States[s].Accept {
+			return true
+		}
+		for _, e := range m.States[s].Edges {
+			if e.To >= 0 && e.To < len(m.States) && !seen[e.To] {
+				seen[e.To] = true
+				stack = append(stack, e.To)
+			}
+		}
+	}
+	return false
 }
