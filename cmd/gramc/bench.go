@@ -121,6 +121,9 @@ func (tk *tokenizer) encode(text string) ([]int32, error) {
 }
 
 func runBench(e *env, args []string) int {
+	if len(args) > 0 && args[0] == "maskbench" {
+		return runMaskBench(e, args[1:])
+	}
 	f := newFlags("bench", "[--grammar FILE] [--tokenizer PATH] (--input FILE | --jsonschemabench DIR) [--cpuprofile FILE] [--json]", `
 Replay texts token by token and time the masks. The text is tokenized with
 the vocabulary's encoder when it has one, else by greedy longest match; the

@@ -1,0 +1,322 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/gramc/gramc/compile"
+	"github.com/gramc/gramc/grammar/jsonschema"
+	"github.com/gramc/gramc/internal/replay"
+	"github.com/gramc/gramc/internal/shared"
+	"github.com/gramc/gramc/runtime"
+	"github.com/gramc/gramc/vocab"
+)
+
+// maskbenchReport is the --json output of `gramc bench maskbench`; scripts
+// rely on these names.
+type maskbenchReport struct {
+	Corpus               string             `json:"corpus"`
+	Vocab                vocabInfo          `json:"vocab"`
+	Schemas              int                `json:"schemas"`
+	Compiled             int                `json:"compiled"`
+	Refused              int                `json:"refused"`
+	Passing              int                `json:"passing"`
+	ValidAccepted        int                `json:"valid_accepted"`
+	ValidRejected        int                `json:"valid_rejected"`
+	InvalidRejected      int                `json:"invalid_rejected"`
+	InvalidAccepted      int                `json:"invalid_accepted"`
+	Stuck                int                `json:"stuck"`
+	Timeouts             int                `json:"timeouts"`
+	Skipped              []string           `json:"skipped_files,omitempty"`
+	Masks                int                `json:"masks"`
+	MaskUS               replay.Summary     `json:"mask_us"`
+	TTFMms               map[string]float64 `json:"ttfm_ms"`
+	PeakRSSMB            float64            `json:"peak_rss_mb"`
+	WallSeconds          float64            `json:"wall_s"`
+	InvalidAcceptedFiles []string           `json:"invalid_accepted_files,omitempty"`
+}
+
+// schemaResult is one schema's outcome.
+type schemaResult struct {
+	file                          string
+	compiled, refused, timeout    bool
+	ttfm                          time.Duration
+	masks                         []time.Duration
+	validAcc, validRej            int
+	invalidRej, invalidAcc, stuck int
+	skipped, unsupported          bool
+}
+
+func runMaskBench(e *env, args []string) int {
+	f := newFlags("bench maskbench", "[--corpus DIR] [--tokenizer PATH] [--threads N] [--limit N] [--timeout D] [--json]", `
+MaskBench: compile every JSONSchemaBench schema (one JSON file per schema with
+"schema" and "tests") with the JSON Schema compiler (compact JSON), then replay
+each test instance's compact serialization, tokenized with the vocabulary's
+BPE encoder: FillMask is timed before every token, then the token is
+accepted if the mask allows it. A valid instance must be accepted to the end
+with EOS allowed; an invalid one must be rejected at some token or at EOS.
+Time to first mask (TTFM) is the compile plus the first FillMask.
+
+A schema the compiler refuses (exact or loud) counts as refused, not passing.
+"passing" = compiled and every instance classified right. invalid_accepted
+must be 0. stuck counts states where nothing, not even EOS, is allowed.`)
+	corpus := f.String("corpus", "", "JSONSchemaBench `dir` (a subset folder or the whole corpus; default ../shared/corpora/jsonschemabench)")
+	f.tokenizerFlag()
+	threads := f.Int("threads", 1, "schemas compiled and replayed in parallel (each mask is timed on one thread)")
+	limit := f.Int("limit", 0, "read at most `N` schema files (0 = all)")
+	timeout := f.Duration("timeout", 30*time.Second, "per-schema compile limit; beyond it the schema counts as a timeout")
+	if code, ok := f.parse(e, args); !ok {
+		return code
+	}
+	dir := *corpus
+	if dir == "" || f.tokenizer == "" {
+		sh, ok := shared.SharedDir()
+		if !ok {
+			return e.errorf(exitUsage, "gramc bench maskbench: --corpus and --tokenizer are required when ../shared is absent")
+		}
+		if dir == "" {
+			dir = filepath.Join(sh, "corpora", "jsonschemabench")
+		}
+		if f.tokenizer == "" {
+			f.tokenizer = filepath.Join(sh, "vocab", "llama3_1")
+		}
+	}
+	v, err := vocab.Load(f.tokenizer)
+	if err != nil {
+		return e.fail("bench maskbench", exitUsage, err)
+	}
+	if !v.CanEncode() {
+		return e.errorf(exitUsage, "gramc bench maskbench: %s has no BPE encoder", f.tokenizer)
+	}
+	files, err := jsonFiles(dir)
+	if err != nil {
+		return e.fail("bench maskbench", exitUsage, err)
+	}
+	sort.Strings(files)
+	if *limit > 0 && len(files) > *limit {
+		files = files[:*limit]
+	}
+	start := time.Now()
+	results := make([]schemaResult, len(files))
+	var next int
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	done := 0
+	for range max(*threads, 1) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				if i >= len(files) {
+					return
+				}
+				results[i] = maskbenchSchema(files[i], v, *timeout)
+				mu.Lock()
+				done++
+				if e.progress() && done%20 == 0 {
+					fmt.Fprintf(e.stderr, "\r%d/%d schemas", done, len(files))
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if e.progress() {
+		fmt.Fprintln(e.stderr)
+	}
+	r := maskbenchReport{Corpus: dir, Vocab: infoOf(v), TTFMms: map[string]float64{}}
+	var masks, ttfm []time.Duration
+	for _, s := range results {
+		if s.skipped {
+			r.Skipped = append(r.Skipped, s.file)
+			continue
+		}
+		r.Schemas++
+		switch {
+		case s.timeout:
+			r.Timeouts++
+			continue
+		case s.refused:
+			r.Refused++
+			continue
+		}
+		r.Compiled++
+		ttfm = append(ttfm, s.ttfm)
+		masks = append(masks, s.masks...)
+		r.ValidAccepted += s.validAcc
+		r.ValidRejected += s.validRej
+		r.InvalidRejected += s.invalidRej
+		r.InvalidAccepted += s.invalidAcc
+		r.Stuck += s.stuck
+		if s.invalidAcc > 0 {
+			r.InvalidAcceptedFiles = append(r.InvalidAcceptedFiles, s.file)
+		}
+		if s.validRej == 0 && s.invalidAcc == 0 && s.stuck == 0 {
+			r.Passing++
+		}
+	}
+	r.Masks = len(masks)
+	r.MaskUS = replay.Summarize(masks)
+	t := replay.Summarize(ttfm)
+	r.TTFMms["p50"], r.TTFMms["p99"], r.TTFMms["max"], r.TTFMms["mean"] = t.P50/1000, t.P99/1000, t.Max/1000, t.Mean/1000
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+		r.PeakRSSMB = float64(ru.Maxrss) / 1024
+	}
+	r.WallSeconds = time.Since(start).Seconds()
+	if f.json {
+		e.writeJSON(r)
+	} else {
+		w := e.stdout
+		fmt.Fprintf(w, "corpus            %s (%s)\n", dir, v.Name())
+		fmt.Fprintf(w, "schemas           %d: compiled %d, refused %d, timeouts %d, passing %d (%.1f%%)\n", r.Schemas, r.Compiled, r.Refused, r.Timeouts, r.Passing, 100*float64(r.Passing)/float64(max(r.Schemas, 1)))
+		fmt.Fprintf(w, "valid             accepted %d, rejected %d\n", r.ValidAccepted, r.ValidRejected)
+		fmt.Fprintf(w, "invalid           rejected %d, ACCEPTED %d\n", r.InvalidRejected, r.InvalidAccepted)
+		fmt.Fprintf(w, "stuck             %d\n", r.Stuck)
+		m := r.MaskUS
+		fmt.Fprintf(w, "masks             %d: p25 %.2f p50 %.2f p75 %.2f p90 %.2f p99 %.2f p99.9 %.2f max %.1f mean %.2f µs\n", r.Masks, m.P25, m.P50, m.P75, m.P90, m.P99, m.P999, m.Max, m.Mean)
+		fmt.Fprintf(w, "ttfm              p50 %.2f p99 %.2f max %.1f ms\n", r.TTFMms["p50"], r.TTFMms["p99"], r.TTFMms["max"])
+		fmt.Fprintf(w, "peak rss          %.0f MB, wall %.1f s\n", r.PeakRSSMB, r.WallSeconds)
+		for _, s := range r.Skipped {
+			fmt.Fprintf(e.stderr, "skipped %s: not a JSONSchemaBench file\n", s)
+		}
+	}
+	if r.InvalidAccepted > 0 || r.Stuck > 0 {
+		return exitNo
+	}
+	return exitOK
+}
+
+// maskbenchSchema compiles one schema file and replays its instances.
+func maskbenchSchema(path string, v *vocab.Vocabulary, timeout time.Duration) schemaResult {
+	res := schemaResult{file: path}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		res.skipped = true
+		return res
+	}
+	var doc struct {
+		Schema json.RawMessage `json:"schema"`
+		Tests  []struct {
+			Data  json.RawMessage `json:"data"`
+			Valid *bool           `json:"valid"`
+		} `json:"tests"`
+	}
+	if json.Unmarshal(data, &doc) != nil || len(doc.Schema) == 0 {
+		res.skipped = true
+		return res
+	}
+	type compiled struct {
+		c   *runtime.Compiled
+		err error
+	}
+	ch := make(chan compiled, 1)
+	t0 := time.Now()
+	go func() {
+		g, err := jsonschema.Compile(doc.Schema, jsonschema.Options{AssertFormat: true}) // JSONSchemaBench labels instances with formats asserted
+		if err != nil {
+			ch <- compiled{nil, err}
+			return
+		}
+		p, err := compile.Compile(g, v, compile.Options{})
+		if err != nil {
+			ch <- compiled{nil, err}
+			return
+		}
+		ch <- compiled{runtime.New(p, v), nil}
+	}()
+	var c *runtime.Compiled
+	select {
+	case out := <-ch:
+		if out.err != nil {
+			// A refused keyword, or a schema the compiler or the automaton
+			// limits reject: it did not compile.
+			res.refused = true
+			res.unsupported = errors.Is(out.err, jsonschema.ErrUnsupported)
+			return res
+		}
+		c = out.c
+	case <-time.After(timeout):
+		res.timeout = true
+		return res
+	}
+	k := c.NewMask()
+	first := true
+	for _, tc := range doc.Tests {
+		if tc.Valid == nil {
+			continue
+		}
+		var compact bytes.Buffer
+		if json.Compact(&compact, tc.Data) != nil {
+			continue
+		}
+		ids, err := v.Encode(compact.String())
+		if err != nil {
+			continue
+		}
+		m := c.NewMatcher()
+		ok := true
+		for _, t := range ids {
+			s := time.Now()
+			m.FillMask(k)
+			d := time.Since(s)
+			if first {
+				res.ttfm = time.Since(t0)
+				first = false
+			}
+			res.masks = append(res.masks, d)
+			if k.Count() == 0 {
+				res.stuck++ // nothing allowed, not even EOS
+				ok = false
+				break
+			}
+			if !k.Has(t) {
+				ok = false
+				break
+			}
+			if m.Accept(t) != nil {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			s := time.Now()
+			m.FillMask(k)
+			res.masks = append(res.masks, time.Since(s))
+			ok = m.CanStop()
+			if k.Count() == 0 {
+				res.stuck++
+			}
+		}
+		switch {
+		case *tc.Valid && ok:
+			res.validAcc++
+		case *tc.Valid:
+			res.validRej++
+		case ok:
+			res.invalidAcc++
+			if os.Getenv("GRAMC_DEBUG") != "" {
+				fmt.Fprintf(os.Stderr, "invalid accepted: %s: %s\n", path, compact.String())
+			}
+		default:
+			res.invalidRej++
+		}
+	}
+	if first {
+		res.ttfm = time.Since(t0)
+	}
+	res.compiled = true
+	return res
+}
