@@ -1,0 +1,8 @@
+//go:build cuda && cgo
+
+package cuda
+
+import _ "embed"
+
+//go:embed kernels.ptx
+var embeddedPTX string
