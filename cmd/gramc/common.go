@@ -14,6 +14,8 @@ import (
 	"github.com/gramc/gramc/compile"
 	"github.com/gramc/gramc/grammar"
 	"github.com/gramc/gramc/grammar/ebnf"
+	"github.com/gramc/gramc/grammar/lark"
+	"github.com/gramc/gramc/grammar/regex"
 	"github.com/gramc/gramc/vocab"
 )
 
@@ -81,6 +83,8 @@ type flags struct {
 	cmd, synopsis string
 	json          bool
 	grammar       string
+	regex         string // --regex: an ECMA-262 pattern instead of a grammar file
+	lark          string // --lark: a Lark grammar file
 	tokenizer     string
 	out           bytes.Buffer
 }
@@ -99,9 +103,51 @@ func newFlags(cmd, synopsis, description string) *flags {
 	return f
 }
 
-// grammarFlag registers --grammar.
+// grammarFlag registers --grammar, and --regex and --lark, its
+// alternatives.
 func (f *flags) grammarFlag() {
 	f.StringVar(&f.grammar, "grammar", "", "GBNF grammar `file` (default: the embedded JSON grammar)")
+	f.StringVar(&f.regex, "regex", "", "use the ECMA-262 regular expression `pattern` (matched in full) as the grammar")
+	f.StringVar(&f.lark, "lark", "", "Lark grammar `file` (gramc's Lark dialect, see docs/FORMATS.md)")
+}
+
+// loadInput loads the grammar that --grammar, --regex or --lark names (at
+// most one of them), or the embedded default.
+func (f *flags) loadInput() (*grammar.Grammar, string, error) {
+	n := 0
+	for _, s := range []string{f.grammar, f.regex, f.lark} {
+		if s != "" {
+			n++
+		}
+	}
+	switch {
+	case n > 1:
+		return nil, "", errors.New("give at most one of --grammar, --regex and --lark")
+	case f.regex != "":
+		g, err := regexGrammar(f.regex)
+		return g, "--regex", err
+	case f.lark != "":
+		src, err := os.ReadFile(f.lark)
+		if err != nil {
+			return nil, f.lark, err
+		}
+		g, err := lark.Parse(f.lark, src)
+		return g, f.lark, err
+	}
+	return loadGrammar(f.grammar)
+}
+
+// regexGrammar is the grammar of the strings that pattern matches in full.
+func regexGrammar(pattern string) (*grammar.Grammar, error) {
+	e, err := regex.Anchored(pattern, regex.Flags{})
+	if err != nil {
+		return nil, fmt.Errorf("--regex %q: %w", pattern, err)
+	}
+	g := &grammar.Grammar{Root: "root", Rules: []*grammar.Rule{{Name: "root", Body: e}}}
+	if err := grammar.Validate(g); err != nil {
+		return nil, fmt.Errorf("--regex %q: %w", pattern, err)
+	}
+	return g, nil
 }
 
 // tokenizerFlag registers --tokenizer.
@@ -158,7 +204,7 @@ func loadVocab(path string) (*vocab.Vocabulary, error) {
 
 // loadBoth loads the grammar and the vocabulary of f.
 func (f *flags) loadBoth(e *env) (*grammar.Grammar, string, *vocab.Vocabulary, int, bool) {
-	g, name, err := loadGrammar(f.grammar)
+	g, name, err := f.loadInput()
 	if err != nil {
 		return nil, "", nil, e.fail(f.cmd, exitUsage, err), false
 	}

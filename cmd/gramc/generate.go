@@ -2,13 +2,16 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"math/bits"
 	"math/rand/v2"
 	"sort"
+	"strings"
 
 	"github.com/gramc/gramc/automaton"
 	"github.com/gramc/gramc/mask"
+	"github.com/gramc/gramc/mask/cuda"
 	"github.com/gramc/gramc/runtime"
 	"github.com/gramc/gramc/vocab"
 )
@@ -233,24 +236,37 @@ func (gen *generator) recheck(tokens []int32) error {
 }
 
 func runGenerate(e *env, args []string) int {
-	f := newFlags("generate", "[--grammar FILE] [--tokenizer PATH] [-n N] [--seed S] [--max-tokens N] [--json]", `
+	f := newFlags("generate", "[--grammar FILE] [--tokenizer PATH] [-n N] [--seed S] [--max-tokens N] [--device cpu|cuda|auto] [--batch N] [--temperature T] [--top-k K] [--top-p P] [--json]", `
 Sample random outputs through the token masks: each step fills the mask,
 picks a random allowed token and accepts it, until EOS is picked. Past half
 of --max-tokens the walk heads for the shortest completion. A sample that
 reaches --max-tokens without EOS is retried with the next seed, up to 5
 times, then the command fails (exit 1). Every output is checked again
 against the grammar before it is printed. Without --json each output is
-printed followed by a newline; with --json a JSON array of the outputs.`)
+printed followed by a newline; with --json a JSON array of the outputs.
+
+With --device (or --batch, --temperature, --top-k, --top-p) the outputs
+come from the batched decoder instead: a seeded random-logits model, --batch
+sequences at a time, masks applied and tokens sampled on the GPU (--device
+cuda; auto falls back to the CPU with a message when CUDA is unavailable)
+or on the CPU with the same semantics, forced continuations inserted
+without sampling (jump-forward). Greedy by default; the same --seed gives
+the same outputs on the CPU and the GPU.`)
 	f.grammarFlag()
 	f.tokenizerFlag()
 	n := f.Int("n", 1, "number of outputs")
 	seed := f.Uint64("seed", 1, "random seed (sample i, attempt a uses the PCG stream (seed+a, i))")
 	maxTokens := f.Int("max-tokens", 256, "maximum tokens per output (EOS excluded)")
+	var dec decodeFlags
+	dec.register(f)
 	if code, ok := f.parse(e, args); !ok {
 		return code
 	}
 	if *n < 0 || *maxTokens <= 0 {
 		return e.errorf(exitUsage, "gramc generate: -n must be >= 0 and --max-tokens positive")
+	}
+	if err := dec.validate(f); err != nil {
+		return e.errorf(exitUsage, "gramc generate: %s", errText(err))
 	}
 	g, name, v, code, ok := f.loadBoth(e)
 	if !ok {
@@ -262,6 +278,9 @@ printed followed by a newline; with --json a JSON array of the outputs.`)
 		return e.fail("generate", exitUsage, err)
 	}
 	gen := newGenerator(c.Compiled, *maxTokens)
+	if dec.enabled {
+		return dec.run(e, f, gen, *n, *seed)
+	}
 	texts := make([]string, 0, *n)
 	for i := range *n {
 		var tokens []int32
@@ -290,4 +309,150 @@ printed followed by a newline; with --json a JSON array of the outputs.`)
 		fmt.Fprintln(e.stdout, t)
 	}
 	return exitOK
+}
+
+// decodeFlags are generate's batched-decoder options.
+type decodeFlags struct {
+	device      string
+	batch       int
+	temperature float64
+	topK        int
+	topP        float64
+	enabled     bool // the decoder path was asked for
+	params      cuda.SampleParams
+}
+
+func (d *decodeFlags) register(f *flags) {
+	f.StringVar(&d.device, "device", "", "decode with the batched decoder on `dev`: cpu, cuda, or auto (CUDA when available)")
+	f.IntVar(&d.batch, "batch", 0, "decoder batch size (default min(n, 64); implies --device cpu when --device is not given)")
+	f.Float64Var(&d.temperature, "temperature", 0, "decoder sampling temperature (0: greedy)")
+	f.IntVar(&d.topK, "top-k", 0, "decoder top-k (0: off; at most 256)")
+	f.Float64Var(&d.topP, "top-p", 1, "decoder top-p (1: off)")
+}
+
+func (d *decodeFlags) validate(f *flags) error {
+	set := map[string]bool{}
+	f.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	d.enabled = set["device"] || set["batch"] || set["temperature"] || set["top-k"] || set["top-p"]
+	if !d.enabled {
+		return nil
+	}
+	switch d.device {
+	case "":
+		d.device = "cpu"
+	case "cpu", "cuda", "auto":
+	default:
+		return fmt.Errorf("--device %q (want cpu, cuda or auto)", d.device)
+	}
+	if d.batch < 0 {
+		return fmt.Errorf("--batch must be >= 0")
+	}
+	d.params = cuda.SampleParams{Temperature: float32(d.temperature), TopK: d.topK, TopP: float32(d.topP)}
+	return d.params.Validate()
+}
+
+// openDevice opens GPU 0 for --device cuda|auto: nil for the CPU (with a
+// message on stderr when auto falls back), or an error for cuda.
+func openDevice(e *env, cmd, device string) (*cuda.Device, error) {
+	if device == "cpu" {
+		return nil, nil
+	}
+	d, err := cuda.Open(0)
+	if err == nil {
+		return d, nil
+	}
+	if device == "auto" {
+		fmt.Fprintf(e.stderr, "gramc %s: CUDA unavailable (%s); decoding on the CPU\n", cmd, errText(err))
+		return nil, nil
+	}
+	return nil, err
+}
+
+// errText is err's message without the "gramc: " of library errors (the
+// CLI prefixes its own).
+func errText(err error) string { return strings.TrimPrefix(err.Error(), "gramc: ") }
+
+// decodeEOSBias is added to the random model's EOS logits, so that
+// outputs end soon once the grammar allows it.
+const decodeEOSBias = 6
+
+// run generates n outputs with the decoder: sequence i of attempt a is
+// keyed by decodeSeed(seed, a, i); outputs that hit --max-tokens are
+// retried (up to maxRetries attempts).
+func (d *decodeFlags) run(e *env, f *flags, gen *generator, n int, seed uint64) int {
+	dev, err := openDevice(e, "generate", d.device)
+	if err != nil {
+		return e.errorf(exitUsage, "gramc generate: %s", errText(err))
+	}
+	where := "the CPU"
+	if dev != nil {
+		defer dev.Close()
+		where = dev.Info().Name
+	}
+	v := gen.v
+	model := &runtime.RandomModel{Seed: seed, Vocab: v.LogitsWidth(), Bias: &cuda.RandomBias{IDs: v.EOS()[:min(len(v.EOS()), cuda.MaxBias)], Value: decodeEOSBias}}
+	dc, err := runtime.NewDecoder(gen.c, model, runtime.DecoderOptions{MaxTokens: gen.maxTokens, Sampling: d.params, Device: dev})
+	if err != nil {
+		return e.fail("generate", exitUsage, err)
+	}
+	defer dc.Close()
+	batch := d.batch
+	if batch == 0 {
+		batch = min(max(n, 1), 64)
+	}
+	e.progressf("decoding %d outputs in batches of %d on %s...", n, batch, where)
+	texts := make([]string, n)
+	todo := make([]int, n)
+	for i := range todo {
+		todo[i] = i
+	}
+	for a := 0; a < maxRetries && len(todo) > 0; a++ {
+		var next []int
+		for start := 0; start < len(todo); start += batch {
+			ids := todo[start:min(start+batch, len(todo))]
+			seeds := make([]uint64, len(ids))
+			for j, i := range ids {
+				seeds[j] = decodeSeed(seed, a, i)
+			}
+			res, err := dc.Run(seeds)
+			if err != nil {
+				return e.fail("generate", exitNo, err)
+			}
+			for j, r := range res {
+				i := ids[j]
+				switch {
+				case r.Err != nil:
+					return e.fail("generate", exitNo, fmt.Errorf("sample %d: %v", i, r.Err))
+				case !r.Complete:
+					next = append(next, i)
+					continue
+				}
+				if err := gen.recheck(r.Tokens); err != nil {
+					return e.fail("generate", exitNo, err)
+				}
+				texts[i] = string(gen.text(r.Tokens))
+				e.progressf("sample %d: %d tokens (%d forced)", i, len(r.Tokens), r.Forced)
+			}
+		}
+		todo = next
+	}
+	if len(todo) > 0 {
+		return e.fail("generate", exitNo, fmt.Errorf("sample %d: %w after %d attempts of %d tokens", todo[0], errUnfinished, maxRetries, gen.maxTokens))
+	}
+	if s := dc.Stats(); e.progress() && s.Steps > 0 {
+		e.progressf("%d steps: forward %.1f ms, masks %.1f ms (overlapped), sampling %.1f ms", s.Steps, ms(s.Forward.Nanoseconds()), ms(s.Prepare.Nanoseconds()), ms(s.Sample.Nanoseconds()))
+	}
+	if f.json {
+		e.writeJSON(texts)
+		return exitOK
+	}
+	for _, t := range texts {
+		fmt.Fprintln(e.stdout, t)
+	}
+	return exitOK
+}
+
+// decodeSeed keys output i of attempt a.
+func decodeSeed(seed uint64, a, i int) uint64 {
+	return cuda.SplitMix64(cuda.SplitMix64(seed+uint64(a)) + uint64(i))
 }

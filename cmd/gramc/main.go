@@ -39,7 +39,9 @@ var commands = []command{
 	{"check", "check whether a text matches a grammar", runCheck},
 	{"verify", "compare the precomputed masks with a brute-force reference", runVerify},
 	{"generate", "sample random outputs through the token masks", runGenerate},
-	{"bench", "replay texts token by token and time the masks", runBench},
+	{"convert", "convert a grammar between GBNF, Lark, regex, JSON Schema and the IR", runConvert},
+	{"bench", "replay texts token by token and time the masks", withBenchGPU(runBench)},
+	{"conformance", "run the JSON-Schema-Test-Suite through the JSON Schema compiler", runConformance},
 	{"version", "print the version", runVersion},
 }
 
