@@ -151,7 +151,14 @@ func Quantile(sorted []time.Duration, q float64) time.Duration {
 
 // Summary is a latency summary in microseconds.
 type Summary struct {
-	P25, P50, P75, P90, P99, P999, Max, Mean float64
+	P25  float64 `json:"p25"`
+	P50  float64 `json:"p50"`
+	P75  float64 `json:"p75"`
+	P90  float64 `json:"p90"`
+	P99  float64 `json:"p99"`
+	P999 float64 `json:"p999"`
+	Max  float64 `json:"max"`
+	Mean float64 `json:"mean"`
 }
 
 // Summarize sorts d in place and summarizes it.
