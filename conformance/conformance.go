@@ -332,7 +332,8 @@ func Run(opts Options) (*Report, error) {
 			return slices.Index(Drafts, a.Draft) < slices.Index(Drafts, b.Draft)
 		}
 		if a.Category != b.Category {
-			return a.Category < b.Category
+			order := []string{Required, Optional, Format}
+			return slices.Index(order, a.Category) < slices.Index(order, b.Category)
 		}
 		return a.File < b.File
 	})
