@@ -9,11 +9,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/gramc/gramc/compile"
 	"github.com/gramc/gramc/grammar"
 	"github.com/gramc/gramc/grammar/ebnf"
+	"github.com/gramc/gramc/grammar/jsonschema"
 	"github.com/gramc/gramc/grammar/lark"
 	"github.com/gramc/gramc/grammar/regex"
 	"github.com/gramc/gramc/vocab"
@@ -85,6 +87,10 @@ type flags struct {
 	grammar       string
 	regex         string // --regex: an ECMA-262 pattern instead of a grammar file
 	lark          string // --lark: a Lark grammar file
+	schema        string // --schema: a JSON Schema file
+	draft         string // --draft: the dialect of a schema without $schema
+	whitespace    string // --whitespace: JSON whitespace policy for --schema
+	lenient       bool   // --lenient: approximate instead of refusing
 	tokenizer     string
 	out           bytes.Buffer
 }
@@ -109,20 +115,26 @@ func (f *flags) grammarFlag() {
 	f.StringVar(&f.grammar, "grammar", "", "GBNF grammar `file` (default: the embedded JSON grammar)")
 	f.StringVar(&f.regex, "regex", "", "use the ECMA-262 regular expression `pattern` (matched in full) as the grammar")
 	f.StringVar(&f.lark, "lark", "", "Lark grammar `file` (gramc's Lark dialect, see docs/FORMATS.md)")
+	f.StringVar(&f.schema, "schema", "", "JSON Schema `file`: the grammar of the JSON texts valid for it (exact, or refused naming the keyword and its JSON pointer)")
+	f.StringVar(&f.draft, "draft", "", "with --schema: the dialect (4, 6, 7, 2019-09, 2020-12) of a schema without $schema (default 2020-12)")
+	f.StringVar(&f.whitespace, "whitespace", "", "with --schema: whitespace between JSON tokens, compact (none) or flexible (any); default flexible for check, compact otherwise")
+	f.BoolVar(&f.lenient, "lenient", false, "with --schema: approximate what cannot be enforced exactly instead of refusing, and list each approximation on stderr")
 }
 
 // loadInput loads the grammar that --grammar, --regex or --lark names (at
 // most one of them), or the embedded default.
 func (f *flags) loadInput() (*grammar.Grammar, string, error) {
 	n := 0
-	for _, s := range []string{f.grammar, f.regex, f.lark} {
+	for _, s := range []string{f.grammar, f.regex, f.lark, f.schema} {
 		if s != "" {
 			n++
 		}
 	}
 	switch {
 	case n > 1:
-		return nil, "", errors.New("give at most one of --grammar, --regex and --lark")
+		return nil, "", errors.New("give at most one of --grammar, --regex, --lark and --schema")
+	case f.schema != "":
+		return f.schemaGrammar()
 	case f.regex != "":
 		g, err := regexGrammar(f.regex)
 		return g, "--regex", err
@@ -135,6 +147,37 @@ func (f *flags) loadInput() (*grammar.Grammar, string, error) {
 		return g, f.lark, err
 	}
 	return loadGrammar(f.grammar)
+}
+
+// schemaGrammar compiles the --schema file.
+func (f *flags) schemaGrammar() (*grammar.Grammar, string, error) {
+	src, err := os.ReadFile(f.schema)
+	if err != nil {
+		return nil, f.schema, err
+	}
+	opts := jsonschema.Options{Draft: f.draft, Lenient: f.lenient}
+	ws := f.whitespace
+	if ws == "" && f.cmd == "check" {
+		ws = "flexible"
+	}
+	switch ws {
+	case "compact", "":
+	case "flexible":
+		opts.Whitespace = jsonschema.Flexible
+	default:
+		return nil, f.schema, fmt.Errorf("--whitespace %q: want compact or flexible", f.whitespace)
+	}
+	if abs, err := filepath.Abs(f.schema); err == nil {
+		opts.BaseURL = "file://" + filepath.ToSlash(abs)
+	}
+	res, err := jsonschema.CompileResult(src, opts)
+	if err != nil {
+		return nil, f.schema, fmt.Errorf("%s: %w", f.schema, err)
+	}
+	for _, a := range res.Approximations {
+		fmt.Fprintf(os.Stderr, "%s: approximated: %v\n", f.schema, a)
+	}
+	return res.Grammar, f.schema, nil
 }
 
 // regexGrammar is the grammar of the strings that pattern matches in full.
