@@ -440,45 +440,22 @@ func (t *Table) appendWaiting(ps *automaton.Parser, origin uint32, rule int32, b
 // walkAll returns the entries whose bytes the parser accepts from its
 // current set, and restores the parser.
 func walkAll(ps *automaton.Parser, list []Entry) []int32 {
-	var out []int32
-	base := ps.Len()
-	depth := 0
-	dead := -1
-	for i := range list {
-		e := &list[i]
-		if dead >= 0 {
-			if int(e.LCP) > dead {
-				continue
-			}
-			dead = -1
-		}
-		if int(e.LCP) < depth {
-			depth = int(e.LCP)
-			ps.Truncate(base + depth)
-		}
-		ok := true
-		for depth < len(e.B) {
-			if !ps.Push(e.B[depth]) {
-				dead = depth
-				ok = false
-				break
-			}
-			depth++
-		}
-		if ok {
-			out = append(out, e.ID)
-		}
-	}
-	ps.Truncate(base)
-	if out == nil {
-		out = []int32{}
-	}
+	out := []int32{}
+	walkList(ps, list, nil, func(id int32) { out = append(out, id) })
 	return out
 }
 
 // walk sets the bit of every entry whose bytes the parser accepts from its
 // current set, skipping entries already set, and restores the parser.
 func walk(ps *automaton.Parser, list []Entry, words []uint64) {
+	walkList(ps, list, words, nil)
+}
+
+// walkList pushes each entry's bytes (sharing prefixes with the previous
+// entry, skipping entries whose prefix already failed, and entries already
+// set in words when words is not nil) and reports the accepted ones: into
+// words, or to accept when words is nil.
+func walkList(ps *automaton.Parser, list []Entry, words []uint64, accept func(int32)) {
 	base := ps.Len()
 	depth := 0
 	dead := -1 // entries with LCP > dead share a prefix that failed
@@ -494,7 +471,7 @@ func walk(ps *automaton.Parser, list []Entry, words []uint64) {
 			depth = int(e.LCP)
 			ps.Truncate(base + depth)
 		}
-		if words[e.ID>>6]&(1<<(uint(e.ID)&63)) != 0 {
+		if words != nil && words[e.ID>>6]&(1<<(uint(e.ID)&63)) != 0 {
 			continue
 		}
 		ok := true
@@ -506,8 +483,12 @@ func walk(ps *automaton.Parser, list []Entry, words []uint64) {
 			}
 			depth++
 		}
-		if ok {
+		switch {
+		case !ok:
+		case words != nil:
 			words[e.ID>>6] |= 1 << (uint(e.ID) & 63)
+		default:
+			accept(e.ID)
 		}
 	}
 	ps.Truncate(base)
