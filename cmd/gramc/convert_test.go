@@ -274,7 +274,7 @@ func TestRegexAndLarkInputs(t *testing.T) {
 	}
 	code, stdout, stderr = gramc(t, "", "compile", "--regex", "a", "--lark", file)
 	want(t, code, exitUsage, stdout, stderr)
-	if !strings.Contains(stderr, "at most one of --grammar, --regex and --lark") {
+	if !strings.Contains(stderr, "at most one of --grammar, --regex, --lark and --schema") {
 		t.Errorf("two inputs: %s", stderr)
 	}
 }
