@@ -117,7 +117,7 @@ func (f *flags) grammarFlag() {
 	f.StringVar(&f.lark, "lark", "", "Lark grammar `file` (gramc's Lark dialect, see docs/FORMATS.md)")
 	f.StringVar(&f.schema, "schema", "", "JSON Schema `file`: the grammar of the JSON texts valid for it (exact, or refused naming the keyword and its JSON pointer)")
 	f.StringVar(&f.draft, "draft", "", "with --schema: the dialect (4, 6, 7, 2019-09, 2020-12) of a schema without $schema (default 2020-12)")
-	f.StringVar(&f.whitespace, "whitespace", "", "with --schema: whitespace between JSON tokens, compact (none) or flexible (any); default flexible for check, compact otherwise")
+	f.StringVar(&f.whitespace, "whitespace", "", "with --schema: whitespace between JSON tokens, compact (none), bounded (at most 32 characters a gap) or flexible (any); default flexible for check, compact otherwise")
 	f.BoolVar(&f.lenient, "lenient", false, "with --schema: approximate what cannot be enforced exactly instead of refusing, and list each approximation on stderr")
 }
 
@@ -164,8 +164,10 @@ func (f *flags) schemaGrammar() (*grammar.Grammar, string, error) {
 	case "compact", "":
 	case "flexible":
 		opts.Whitespace = jsonschema.Flexible
+	case "bounded":
+		opts.Whitespace = jsonschema.Bounded
 	default:
-		return nil, f.schema, fmt.Errorf("--whitespace %q: want compact or flexible", f.whitespace)
+		return nil, f.schema, fmt.Errorf("--whitespace %q: want compact, bounded or flexible", f.whitespace)
 	}
 	if abs, err := filepath.Abs(f.schema); err == nil {
 		opts.BaseURL = "file://" + filepath.ToSlash(abs)

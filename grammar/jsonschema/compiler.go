@@ -54,8 +54,16 @@ func newCompiler(opts Options, lc *sjs.Compiler, loader *mapLoader, loc string) 
 		triv: map[string]tri{}, trivBsy: map[string]bool{}, rx: map[string]rxl{}, rxBusy: map[string]bool{},
 		pats: map[string]grammar.Expr{}, empty: map[grammar.Expr]bool{}, fmtVocab: map[string]bool{},
 	}
-	if opts.Whitespace == Flexible {
-		c.ws = &grammar.Repeat{X: &grammar.Class{Ranges: []grammar.Range{{Lo: ' ', Hi: ' '}, {Lo: '\t', Hi: '\t'}, {Lo: '\n', Hi: '\n'}, {Lo: '\r', Hi: '\r'}}}, Min: 0, Max: grammar.Unbounded}
+	wsChar := &grammar.Class{Ranges: []grammar.Range{{Lo: ' ', Hi: ' '}, {Lo: '\t', Hi: '\t'}, {Lo: '\n', Hi: '\n'}, {Lo: '\r', Hi: '\r'}}}
+	switch opts.Whitespace {
+	case Flexible:
+		c.ws = &grammar.Repeat{X: wsChar, Min: 0, Max: grammar.Unbounded}
+	case Bounded:
+		n := opts.MaxWhitespace
+		if n <= 0 {
+			n = DefaultMaxWhitespace
+		}
+		c.ws = &grammar.Repeat{X: wsChar, Min: 0, Max: n}
 	}
 	return c
 }

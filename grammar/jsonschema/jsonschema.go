@@ -52,7 +52,15 @@ const (
 	Compact Whitespace = iota
 	// Flexible allows any JSON whitespace ([ \t\n\r]*) between tokens.
 	Flexible
+	// Bounded allows JSON whitespace between tokens, at most
+	// Options.MaxWhitespace characters per gap (default 32: enough for
+	// pretty-printed JSON nested 15 deep), so that a model cannot loop on
+	// whitespace. The policy for generation.
+	Bounded
 )
+
+// DefaultMaxWhitespace is Options.MaxWhitespace when it is not set.
+const DefaultMaxWhitespace = 32
 
 // Options configure a compilation. The zero value is strict, compact,
 // draft 2020-12 for schemas without $schema.
@@ -63,6 +71,8 @@ type Options struct {
 	Draft string
 	// Whitespace is the whitespace policy (Compact by default).
 	Whitespace Whitespace
+	// MaxWhitespace bounds each gap under the Bounded policy.
+	MaxWhitespace int
 	// AssertFormat makes format an assertion in drafts 2019-09 and
 	// 2020-12 (drafts 4 to 7 always assert it, as the validator does).
 	// Asserted formats that cannot be compiled are refused.

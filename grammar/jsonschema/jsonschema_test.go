@@ -103,6 +103,21 @@ func TestFlexibleWhitespace(t *testing.T) {
 	}
 }
 
+func TestBoundedWhitespace(t *testing.T) {
+	schema := `{"type":"object","properties":{"a":{"type":"array","items":{"type":"integer"}}}}`
+	p := mustProgram(t, schema, Options{Whitespace: Bounded, MaxWhitespace: 4})
+	for _, s := range []string{`{"a":[1,2]}`, "{\n  \"a\":[1, 2]\n}", "{ \t\n \"a\":[]}"} {
+		if !accepts(p, s) {
+			t.Errorf("bounded: %q rejected", s)
+		}
+	}
+	for _, s := range []string{"{     \"a\":[]}", "{\"a\":[1,\n\n\n\n\n2]}"} {
+		if accepts(p, s) {
+			t.Errorf("bounded: %q accepted (more than 4 whitespace characters in a gap)", s)
+		}
+	}
+}
+
 func TestUnsupported(t *testing.T) {
 	_, err := Compile([]byte(`{"properties":{"a":{"type":"array","uniqueItems":true}}}`), Options{})
 	var ue *UnsupportedError
