@@ -34,6 +34,8 @@ import (
 	"github.com/gramc/gramc/compile"
 	"github.com/gramc/gramc/grammar/jsonschema"
 	"github.com/gramc/gramc/internal/shared"
+	gramcrt "github.com/gramc/gramc/runtime"
+	"github.com/gramc/gramc/vocab"
 )
 
 // Drafts are the suite's dialect folders that the compiler supports, in
@@ -69,6 +71,13 @@ type Options struct {
 	// Parallel is the number of groups compiled at once (default
 	// GOMAXPROCS).
 	Parallel int
+	// Files restricts the run to these file names (e.g. "type.json").
+	Files []string
+	// Vocab, when set, runs every instance through the Matcher token by
+	// token (tokenized with the vocabulary's encoder): FillMask before each
+	// token, the token must be allowed and accepted, and EOS allowed at the
+	// end. The byte-level recognizer must agree; a disagreement is an error.
+	Vocab *vocab.Vocabulary
 }
 
 // Test is the outcome of one instance.
@@ -284,6 +293,9 @@ func Run(opts Options) (*Report, error) {
 				if e.IsDir() || !strings.HasSuffix(e.Name(), ".json") {
 					continue
 				}
+				if len(opts.Files) > 0 && !slices.Contains(opts.Files, e.Name()) {
+					continue
+				}
 				b, err := os.ReadFile(filepath.Join(dir, e.Name()))
 				if err != nil {
 					return nil, err
@@ -314,7 +326,7 @@ func Run(opts Options) (*Report, error) {
 		go func() {
 			defer wg.Done()
 			for j := range ch {
-				j.f.Cases[j.i] = runCase(j.tc, j.opts, !opts.NoOracle)
+				j.f.Cases[j.i] = runCase(j.tc, j.opts, !opts.NoOracle, opts.Vocab)
 			}
 		}()
 	}
@@ -387,7 +399,7 @@ func tally(f *File) {
 }
 
 // runCase compiles one test case and classifies its instances.
-func runCase(tc *testCase, opts jsonschema.Options, oracle bool) (g Group) {
+func runCase(tc *testCase, opts jsonschema.Options, oracle bool, v *vocab.Vocabulary) (g Group) {
 	g.Description = tc.Description
 	texts := make([][]byte, len(tc.Tests))
 	for i, t := range tc.Tests {
@@ -428,14 +440,29 @@ func runCase(tc *testCase, opts jsonschema.Options, oracle bool) (g Group) {
 		g.Status, g.Error = StatusError, err.Error()
 		return g
 	}
-	p, err := compile.Compile(gr, nil, compile.Options{})
+	var resolver compile.TokenResolver
+	if v != nil {
+		resolver = v
+	}
+	p, err := compile.Compile(gr, resolver, compile.Options{})
 	if err != nil {
 		g.Status, g.Error = StatusError, "compile: "+err.Error()
 		return g
 	}
+	var rc *gramcrt.Compiled
+	if v != nil {
+		rc = gramcrt.New(p, v)
+	}
 	g.Status = StatusPass
 	for i := range tc.Tests {
 		acc := Accepts(p, texts[i])
+		if rc != nil {
+			tokAcc, err := AcceptsTokens(rc, texts[i])
+			if err != nil || tokAcc != acc {
+				g.Status, g.Error = StatusError, fmt.Sprintf("instance %d: token-level %v, byte-level %v (%v)", i, tokAcc, acc, err)
+				return g
+			}
+		}
 		if opts.Whitespace == jsonschema.Flexible {
 			// Also the pretty-printed text: an instance counts as
 			// accepted if either form is (a false positive), as
@@ -463,6 +490,33 @@ func refusal(err error) string {
 		return ue.Keyword + ": " + ue.Reason
 	}
 	return err.Error()
+}
+
+// AcceptsTokens replays text through a Matcher token by token: the text is
+// tokenized with the vocabulary's encoder, FillMask runs before every
+// token, which must be allowed and accepted, and EOS must be allowed at
+// the end.
+func AcceptsTokens(c *gramcrt.Compiled, text []byte) (bool, error) {
+	ids, err := c.Vocab.Encode(string(text))
+	if err != nil {
+		return false, err
+	}
+	m, k := c.NewMatcher(), c.NewMask()
+	for _, t := range ids {
+		m.FillMask(k)
+		if !k.Has(t) {
+			return false, nil
+		}
+		if err := m.Accept(t); err != nil {
+			return false, fmt.Errorf("token %d allowed by the mask but refused: %w", t, err)
+		}
+	}
+	m.FillMask(k)
+	eos := k.Has(c.Vocab.EOS()[0])
+	if eos != m.CanStop() {
+		return false, fmt.Errorf("EOS allowed %v but CanStop %v", eos, m.CanStop())
+	}
+	return eos, nil
 }
 
 // Accepts runs the byte-level recognizer over text.

@@ -41,6 +41,7 @@ Exit 1 if any invalid instance is accepted (a false positive).`)
 	f.Var(&cats, "category", "required, optional or format (repeatable; default all)")
 	summary := f.Bool("summary", false, "print only the per-draft summary")
 	cases := f.Bool("cases", false, "with --json, include every test case and instance")
+	f.tokenizerFlag()
 	ws := f.String("whitespace", "compact", "whitespace policy of the grammars: compact or flexible")
 	if code, ok := f.parse(e, args); !ok {
 		return code
@@ -71,6 +72,16 @@ Exit 1 if any invalid instance is accepted (a false positive).`)
 		}
 	}
 	e.progressf("running the JSON-Schema-Test-Suite...")
+	if f.tokenizer != "" {
+		v, err := loadVocab(f.tokenizer)
+		if err != nil {
+			return e.fail("conformance", exitUsage, err)
+		}
+		if !v.CanEncode() {
+			return e.errorf(exitUsage, "gramc conformance: %s has no encoder: instances cannot be tokenized", f.tokenizer)
+		}
+		opts.Vocab = v
+	}
 	rep, err := conformance.Run(opts)
 	if err != nil {
 		return e.fail("conformance", exitUsage, err)
