@@ -74,9 +74,14 @@ type Options struct {
 	// MaxWhitespace bounds each gap under the Bounded policy.
 	MaxWhitespace int
 	// AssertFormat makes format an assertion in drafts 2019-09 and
-	// 2020-12 (drafts 4 to 7 always assert it, as the validator does).
-	// Asserted formats that cannot be compiled are refused.
+	// 2020-12 too. In drafts 4 to 7 format is asserted by default (as the
+	// validator does; the suite's optional/format tests expect it), unless
+	// FormatAnnotation is set. An asserted format that cannot be compiled
+	// is refused.
 	AssertFormat bool
+	// FormatAnnotation makes format an annotation in drafts 4 to 7 (the
+	// specifications let implementations choose): no format is enforced.
+	FormatAnnotation bool
 	// Lenient drops or approximates what cannot be compiled exactly
 	// instead of refusing, and lists every approximation in
 	// Result.Approximations. The grammar may then accept invalid values.
@@ -366,9 +371,9 @@ func newValidator(schema []byte, opts Options, engine sjs.RegexpEngine) (*Valida
 	if err != nil {
 		return nil, err
 	}
-	if !opts.AssertFormat {
-		// format is an annotation unless asserted, in every draft (the
-		// library asserts it in drafts 4 to 7 by default).
+	if opts.FormatAnnotation && !opts.AssertFormat {
+		// format is an annotation in every draft (the library asserts it
+		// in drafts 4 to 7 by default).
 		for _, name := range libraryFormats {
 			lc.RegisterFormat(&sjs.Format{Name: name, Validate: func(any) error { return nil }})
 		}

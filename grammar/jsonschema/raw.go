@@ -68,9 +68,9 @@ var assertedFormats = map[string]bool{
 }
 
 // formatOf returns the format of leaf l when it is asserted: with
-// Options.AssertFormat, or when the dialect's meta-schema lists the
-// format-assertion vocabulary. In drafts 4 to 7 format is an annotation
-// unless asserted (the specifications let implementations choose).
+// Options.AssertFormat, when the dialect's meta-schema lists the
+// format-assertion vocabulary, or in drafts 4 to 7 unless
+// Options.FormatAnnotation (the validator asserts it there too).
 func (c *compiler) formatOf(l *sjs.Schema) (string, bool) {
 	v, ok := c.rawValue(l, "format")
 	if !ok {
@@ -80,7 +80,7 @@ func (c *compiler) formatOf(l *sjs.Schema) (string, bool) {
 	if !ok || !assertedFormats[name] {
 		return "", false
 	}
-	if c.opts.AssertFormat || c.formatVocabulary(l) {
+	if c.opts.AssertFormat || c.formatVocabulary(l) || (l.DraftVersion <= 7 && !c.opts.FormatAnnotation) {
 		return name, true
 	}
 	return "", false
