@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	sjs "github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/gramc/gramc/internal/shared"
+	sjs "github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 // TestGenerateSoundness samples through the masks of real-world schemas
