@@ -84,7 +84,7 @@ func (gen *generator) sample(r *rand.Rand) ([]int32, error) {
 		case eosOK && (late || gen.count == 0 || r.IntN(2) == 0):
 			t = gen.eosOf()
 		case !late:
-			t = gen.nth(r.IntN(gen.count))
+			t = gen.pick(r)
 		default:
 			t = gen.finish(m, r)
 		}
@@ -124,6 +124,32 @@ func (gen *generator) collect() (eosOK bool) {
 		gen.count += bits.OnesCount64(w)
 	}
 	return eosOK
+}
+
+// pick returns a random allowed text token, preferring (three times in
+// four, when a few random draws find one) tokens of printable ASCII, so
+// that samples are readable; any allowed token remains possible.
+func (gen *generator) pick(r *rand.Rand) int32 {
+	t := gen.nth(r.IntN(gen.count))
+	if r.IntN(4) == 0 {
+		return t
+	}
+	for range 16 {
+		if printableASCII(gen.v.Bytes(t)) {
+			return t
+		}
+		t = gen.nth(r.IntN(gen.count))
+	}
+	return t
+}
+
+func printableASCII(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 || c > 0x7e {
+			return false
+		}
+	}
+	return len(b) > 0
 }
 
 // nth returns the n-th allowed text token (0 <= n < gen.count), in id order.
