@@ -275,7 +275,7 @@ func (b *builder) embed(sub *grammar.Grammar, prefix string, pos grammar.Pos) st
 		rename[r.Name] = b.fresh(prefix + sanitize(r.Name))
 	}
 	for _, r := range sub.Rules {
-		body := clone(r.Body)
+		body := grammar.Clone(r.Body)
 		setPos(body, pos)
 		grammar.Walk(body, func(e grammar.Expr) bool {
 			if ref, ok := e.(*grammar.Ref); ok {
@@ -334,67 +334,6 @@ func setPos(e grammar.Expr, pos grammar.Pos) {
 		}
 		return true
 	})
-}
-
-// clone returns a deep copy of e.
-func clone(e grammar.Expr) grammar.Expr {
-	list := func(xs []grammar.Expr) []grammar.Expr {
-		if xs == nil {
-			return nil
-		}
-		out := make([]grammar.Expr, len(xs))
-		for i, x := range xs {
-			out[i] = clone(x)
-		}
-		return out
-	}
-	switch e := e.(type) {
-	case nil:
-		return nil
-	case *grammar.Bytes:
-		c := *e
-		c.B = bytes.Clone(e.B)
-		return &c
-	case *grammar.Class:
-		c := *e
-		c.Ranges = append([]grammar.Range(nil), e.Ranges...)
-		return &c
-	case *grammar.Seq:
-		c := *e
-		c.Items = list(e.Items)
-		return &c
-	case *grammar.Alt:
-		c := *e
-		c.Alts = list(e.Alts)
-		return &c
-	case *grammar.Repeat:
-		c := *e
-		c.X = clone(e.X)
-		return &c
-	case *grammar.Ref:
-		c := *e
-		return &c
-	case *grammar.Token:
-		c := *e
-		c.IDs = append([]int32(nil), e.IDs...)
-		c.Names = append([]string(nil), e.Names...)
-		return &c
-	case *grammar.Perm:
-		c := *e
-		c.Open, c.Sep, c.Close, c.Extra = clone(e.Open), clone(e.Sep), clone(e.Close), clone(e.Extra)
-		c.Items = list(e.Items)
-		c.Required = append([]bool(nil), e.Required...)
-		return &c
-	case *grammar.And:
-		c := *e
-		c.Items = list(e.Items)
-		return &c
-	case *grammar.Not:
-		c := *e
-		c.X, c.Within = clone(e.X), clone(e.Within)
-		return &c
-	}
-	return e
 }
 
 // strictUnmarshal decodes one JSON value and nothing after it.

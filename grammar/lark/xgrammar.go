@@ -655,7 +655,7 @@ func (x *xparser) tokenDispatch(pairs []*xValue, named map[string]*xValue, stop 
 	freeRun := &grammar.Repeat{X: free, Min: 0, Max: grammar.Unbounded, Pos: pos}
 	for i, v := range pairs {
 		sections = append(sections, &grammar.Seq{Items: []grammar.Expr{
-			clone(freeRun), &grammar.Token{IDs: []int32{triggers[i]}, Pos: pos}, &grammar.Ref{Name: *v.Tuple[1].Ident, Pos: pos},
+			grammar.Clone(freeRun), &grammar.Token{IDs: []int32{triggers[i]}, Pos: pos}, &grammar.Ref{Name: *v.Tuple[1].Ident, Pos: pos},
 		}, Pos: pos})
 	}
 	var section grammar.Expr = &grammar.Alt{Alts: sections, Pos: pos}
@@ -663,7 +663,7 @@ func (x *xparser) tokenDispatch(pairs []*xValue, named map[string]*xValue, stop 
 		section = sections[0]
 	}
 	if stop {
-		return &grammar.Alt{Alts: []grammar.Expr{clone(freeRun), section}, Pos: pos}
+		return &grammar.Alt{Alts: []grammar.Expr{grammar.Clone(freeRun), section}, Pos: pos}
 	}
-	return &grammar.Seq{Items: []grammar.Expr{&grammar.Repeat{X: section, Min: 0, Max: grammar.Unbounded, Pos: pos}, clone(freeRun)}, Pos: pos}
+	return &grammar.Seq{Items: []grammar.Expr{&grammar.Repeat{X: section, Min: 0, Max: grammar.Unbounded, Pos: pos}, grammar.Clone(freeRun)}, Pos: pos}
 }

@@ -185,7 +185,7 @@ func Rules(spec Spec, prefix string, content []grammar.Expr) ([]*grammar.Rule, e
 		}
 		items := []grammar.Expr{lead}
 		if content[i] != nil {
-			items = append(items, clone(content[i]))
+			items = append(items, grammar.Clone(content[i]))
 		}
 		if !tg.End.empty() {
 			items = append(items, tg.End.expr())
@@ -346,7 +346,7 @@ func embed(g *grammar.Grammar, sub *grammar.Grammar, prefix string) string {
 		rename[r.Name] = prefix + r.Name
 	}
 	for _, r := range sub.Rules {
-		body := clone(r.Body)
+		body := grammar.Clone(r.Body)
 		grammar.Walk(body, func(e grammar.Expr) bool {
 			if x, ok := e.(*grammar.Ref); ok {
 				if n, ok := rename[x.Name]; ok {
@@ -358,63 +358,4 @@ func embed(g *grammar.Grammar, sub *grammar.Grammar, prefix string) string {
 		g.Rules = append(g.Rules, &grammar.Rule{Name: rename[r.Name], Body: body, Pos: r.Pos})
 	}
 	return rename[sub.Root]
-}
-
-// clone returns a deep copy of e.
-func clone(e grammar.Expr) grammar.Expr {
-	list := func(xs []grammar.Expr) []grammar.Expr {
-		if xs == nil {
-			return nil
-		}
-		out := make([]grammar.Expr, len(xs))
-		for i, x := range xs {
-			out[i] = clone(x)
-		}
-		return out
-	}
-	switch e := e.(type) {
-	case *grammar.Bytes:
-		c := *e
-		c.B = append([]byte(nil), e.B...)
-		return &c
-	case *grammar.Class:
-		c := *e
-		c.Ranges = append([]grammar.Range(nil), e.Ranges...)
-		return &c
-	case *grammar.Seq:
-		c := *e
-		c.Items = list(e.Items)
-		return &c
-	case *grammar.Alt:
-		c := *e
-		c.Alts = list(e.Alts)
-		return &c
-	case *grammar.Repeat:
-		c := *e
-		c.X = clone(e.X)
-		return &c
-	case *grammar.Ref:
-		c := *e
-		return &c
-	case *grammar.Token:
-		c := *e
-		c.IDs = append([]int32(nil), e.IDs...)
-		c.Names = append([]string(nil), e.Names...)
-		return &c
-	case *grammar.Perm:
-		c := *e
-		c.Open, c.Sep, c.Close, c.Extra = clone(e.Open), clone(e.Sep), clone(e.Close), clone(e.Extra)
-		c.Items = list(e.Items)
-		c.Required = append([]bool(nil), e.Required...)
-		return &c
-	case *grammar.And:
-		c := *e
-		c.Items = list(e.Items)
-		return &c
-	case *grammar.Not:
-		c := *e
-		c.X, c.Within = clone(e.X), clone(e.Within)
-		return &c
-	}
-	return e
 }

@@ -68,10 +68,10 @@ func ToolCall(tools []Tool, opts ToolOptions) (*grammar.Grammar, error) {
 		name := fmt.Sprintf("tool%d", i+1)
 		argsRoot := embed(g, args, name+"-")
 		g.Rules = append(g.Rules, &grammar.Rule{Name: name, Body: &grammar.Seq{Items: []grammar.Expr{
-			grammar.Lit(`{`), clone(ws), grammar.Lit(`"name"`), clone(ws), grammar.Lit(`:`), clone(ws),
-			grammar.Lit(jsonString(tool.Name)), clone(ws), grammar.Lit(`,`), clone(ws),
-			grammar.Lit(jsonString(key)), clone(ws), grammar.Lit(`:`), clone(ws),
-			&grammar.Ref{Name: argsRoot}, clone(ws), grammar.Lit(`}`),
+			grammar.Lit(`{`), grammar.Clone(ws), grammar.Lit(`"name"`), grammar.Clone(ws), grammar.Lit(`:`), grammar.Clone(ws),
+			grammar.Lit(jsonString(tool.Name)), grammar.Clone(ws), grammar.Lit(`,`), grammar.Clone(ws),
+			grammar.Lit(jsonString(key)), grammar.Clone(ws), grammar.Lit(`:`), grammar.Clone(ws),
+			&grammar.Ref{Name: argsRoot}, grammar.Clone(ws), grammar.Lit(`}`),
 		}}})
 		call.Alts = append(call.Alts, &grammar.Ref{Name: name})
 	}
