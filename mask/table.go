@@ -296,9 +296,16 @@ func (t *Table) compute(ps *automaton.Parser, it automaton.Item) *StateMask {
 // Scratch is per-Matcher working memory for Fill, so that filling a mask
 // allocates nothing in steady state.
 type Scratch struct {
-	key   []byte
-	items []automaton.Item
-	one   [1]automaton.Item
+	key     []byte
+	items   []automaton.Item
+	kernels []kernel
+	one     [1]automaton.Item
+}
+
+// kernel is a kernel item of the current set with its state mask.
+type kernel struct {
+	it automaton.Item
+	sm *StateMask
 }
 
 // MaxContextCache bounds the number of cached context walks per Table.
@@ -315,52 +322,42 @@ func (t *Table) Fill(ps *automaton.Parser, m *Mask, sc *Scratch) bool {
 	p := t.Prog
 	cur := ps.Len() - 1
 	sc.items = append(sc.items[:0], ps.Items()...)
-	// The mask is cleared unless the first write is a whole accepted
-	// bitset, which is then copied rather than ORed.
-	first := false
+	// Kernel items (entered before this set; at the start, the root item)
+	// and their state masks, looked up once.
+	sc.kernels = sc.kernels[:0]
 	for idx, it := range sc.items {
-		if len(p.Tokens(it.State)) > 0 {
-			break
-		}
 		if int(it.Origin) < cur || (cur == 0 && idx == 0) {
-			first = t.Lookup(it).AcceptedBits != nil
-			break
+			sc.kernels = append(sc.kernels, kernel{it, t.Lookup(it)})
 		}
 	}
-	if !first {
+	// The first accepted set is copied when it is a bitset; otherwise the
+	// mask is cleared first.
+	copyFirst := len(sc.kernels) > 0 && sc.kernels[0].sm.AcceptedBits != nil
+	if !copyFirst {
 		m.Reset()
 	}
-	for idx, it := range sc.items {
-		if tk := p.Tokens(it.State); len(tk) > 0 {
-			for _, e := range tk {
-				m.Or(t.tokenSets[e.Sym])
-			}
-		}
-		if !(int(it.Origin) < cur || (cur == 0 && idx == 0)) {
-			continue
-		}
-		sm := t.Lookup(it)
-		if sm.AcceptedBits != nil {
-			if first {
-				copy(words, sm.AcceptedBits)
-			} else {
-				m.Or(sm.AcceptedBits)
-			}
-			first = false
-		} else {
-			for _, id := range sm.AcceptedIDs {
+	for i, k := range sc.kernels {
+		switch {
+		case i == 0 && copyFirst:
+			copy(words, k.sm.AcceptedBits)
+		case k.sm.AcceptedBits != nil:
+			m.Or(k.sm.AcceptedBits)
+		default:
+			for _, id := range k.sm.AcceptedIDs {
 				words[id>>6] |= 1 << (uint(id) & 63)
 			}
+		}
+	}
+	for _, it := range sc.items {
+		for _, e := range p.Tokens(it.State) {
+			m.Or(t.tokenSets[e.Sym])
 		}
 	}
 	// Uncertain tokens, checked against the real parser. The result for a
 	// kernel item depends only on the item and the chain of items waiting
 	// for its rule below it, so it is cached under that chain.
-	for idx, it := range sc.items {
-		if !(int(it.Origin) < cur || (cur == 0 && idx == 0)) {
-			continue
-		}
-		sm := t.Lookup(it)
+	for _, k := range sc.kernels {
+		it, sm := k.it, k.sm
 		if len(sm.Uncertain) == 0 {
 			continue
 		}
