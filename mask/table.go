@@ -39,7 +39,6 @@ type Table struct {
 	Vocab *vocab.Vocabulary
 
 	trie      *Trie
-	sorted    []Entry    // every text token, byte-sorted
 	tokenSets [][]uint64 // mask words of each token set
 	eos       []int32
 	full      []uint64 // every text token and EOS
@@ -83,11 +82,10 @@ func NewTable(p *automaton.Program, v *vocab.Vocabulary) *Table {
 	trieStart := time.Now()
 	t.trie = TrieOf(v)
 	t.Stats.Trie = time.Since(trieStart)
-	t.sorted = t.trie.Sorted
-	t.Stats.TrieEntries = len(t.sorted)
+	t.Stats.TrieEntries = len(t.trie.Sorted)
 	t.eos = v.EOS()
 	t.full = make([]uint64, t.words)
-	for _, e := range t.sorted {
+	for _, e := range t.trie.Sorted {
 		t.full[e.ID>>6] |= 1 << (uint(e.ID) & 63)
 	}
 	for _, id := range t.eos {
@@ -96,7 +94,7 @@ func NewTable(p *automaton.Program, v *vocab.Vocabulary) *Table {
 	for _, ts := range p.TokenSets {
 		w := make([]uint64, t.words)
 		if ts.Negated {
-			for _, e := range t.sorted {
+			for _, e := range t.trie.Sorted {
 				w[e.ID>>6] |= 1 << (uint(e.ID) & 63)
 			}
 			for _, id := range ts.IDs {
@@ -503,7 +501,7 @@ func (t *Table) allAllowed(m *Mask) bool {
 }
 
 // Sorted returns the byte-sorted list of text tokens.
-func (t *Table) Sorted() []Entry { return t.sorted }
+func (t *Table) Sorted() []Entry { return t.trie.Sorted }
 
 // TokenSetWords returns the mask words of token set i.
 func (t *Table) TokenSetWords(i int32) []uint64 { return t.tokenSets[i] }

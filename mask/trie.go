@@ -121,12 +121,3 @@ func (t *Trie) Extends(p []byte) bool {
 	}
 	return false
 }
-
-// Lookup returns the lowest-id text token whose bytes are exactly b.
-func (t *Trie) Lookup(b []byte) (int32, bool) {
-	i, found := slices.BinarySearchFunc(t.Sorted, b, func(e Entry, b []byte) int { return bytes.Compare(e.B, b) })
-	if !found {
-		return 0, false
-	}
-	return t.Sorted[i].ID, true
-}

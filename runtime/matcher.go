@@ -296,14 +296,9 @@ func (m *Matcher) ForcedTokens() ([]int32, []byte) {
 		return nil, nil
 	}
 	v := m.c.Vocab
-	var toks []int32
-	if v.CanEncode() {
-		if ids, err := v.Encode(string(forced)); err == nil {
-			toks = ids
-		}
-	}
-	if toks == nil {
-		toks = greedyTokens(m.c.Table.Trie(), forced)
+	toks, err := v.Tokenize(string(forced))
+	if err != nil {
+		return nil, nil
 	}
 	// Withhold from the first token at whose start a longer token could
 	// begin and extend past the end of the forced bytes.
@@ -331,24 +326,4 @@ func (m *Matcher) ForcedTokens() ([]int32, []byte) {
 		end = starts[keep]
 	}
 	return toks[:keep], forced[:end]
-}
-
-// greedyTokens tokenizes b by longest match in the trie's sorted tokens.
-func greedyTokens(t *mask.Trie, b []byte) []int32 {
-	var out []int32
-	for i := 0; i < len(b); {
-		best, n := int32(-1), 0
-		for l := len(b) - i; l >= 1; l-- {
-			if id, ok := t.Lookup(b[i : i+l]); ok {
-				best, n = id, l
-				break
-			}
-		}
-		if best < 0 {
-			return nil
-		}
-		out = append(out, best)
-		i += n
-	}
-	return out
 }

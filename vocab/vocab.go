@@ -210,6 +210,16 @@ func (v *Vocabulary) MaxTokenLen() int { return v.maxLen }
 // normal token with the same bytes; among normal tokens the lowest id
 // wins. Ids with no token are never returned.
 func (v *Vocabulary) Lookup(text string) (TokenID, bool) {
+	l := v.table()
+	if t, ok := l.special[text]; ok {
+		return t, true
+	}
+	t, ok := l.normal[text]
+	return t, ok
+}
+
+// table returns the lookup table, building it on first use.
+func (v *Vocabulary) table() *lookupTable {
 	l := v.lookup
 	l.once.Do(func() {
 		l.special = make(map[string]TokenID)
@@ -228,11 +238,38 @@ func (v *Vocabulary) Lookup(text string) (TokenID, bool) {
 			}
 		}
 	})
-	if t, ok := l.special[text]; ok {
-		return t, true
+	return l
+}
+
+// Tokenize returns token ids for text: Encode's when the vocabulary has an
+// encoder, else EncodeGreedy's.
+func (v *Vocabulary) Tokenize(text string) ([]TokenID, error) {
+	if v.CanEncode() {
+		return v.Encode(text)
 	}
-	t, ok := l.normal[text]
-	return t, ok
+	return v.EncodeGreedy(text)
+}
+
+// EncodeGreedy tokenizes text by longest match over the normal tokens
+// (lowest id among equal bytes): a deterministic tokenization for
+// vocabularies without an encoder, not necessarily the model's own.
+func (v *Vocabulary) EncodeGreedy(text string) ([]TokenID, error) {
+	normal := v.table().normal
+	var out []TokenID
+	for i := 0; i < len(text); {
+		n := min(v.maxLen, len(text)-i)
+		for ; n > 0; n-- {
+			if t, ok := normal[text[i:i+n]]; ok {
+				out = append(out, t)
+				break
+			}
+		}
+		if n == 0 {
+			return nil, fmt.Errorf("vocab: no token for byte %#x at offset %d", text[i], i)
+		}
+		i += n
+	}
+	return out, nil
 }
 
 // Fingerprint returns a SHA-256 digest of everything that decides which

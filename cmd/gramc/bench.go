@@ -80,45 +80,9 @@ func (b *bencher) replay(tokens []int32) error {
 
 // tokenizer turns text into token ids: the vocabulary's encoder when it
 // has one, else greedy longest match over the text tokens.
-type tokenizer struct {
-	v      *vocab.Vocabulary
-	byText map[string]int32
-	maxLen int
-}
+type tokenizer struct{ v *vocab.Vocabulary }
 
-func (tk *tokenizer) encode(text string) ([]int32, error) {
-	if tk.v.CanEncode() {
-		return tk.v.Encode(text)
-	}
-	if tk.byText == nil {
-		tk.byText = map[string]int32{}
-		for t := range int32(tk.v.Size()) {
-			if !tk.v.Normal(t) {
-				continue
-			}
-			s := string(tk.v.Bytes(t))
-			if _, dup := tk.byText[s]; !dup && s != "" {
-				tk.byText[s] = t
-				tk.maxLen = max(tk.maxLen, len(s))
-			}
-		}
-	}
-	var out []int32
-	for i := 0; i < len(text); {
-		n := min(tk.maxLen, len(text)-i)
-		for ; n > 0; n-- {
-			if t, ok := tk.byText[text[i:i+n]]; ok {
-				out = append(out, t)
-				break
-			}
-		}
-		if n == 0 {
-			return nil, fmt.Errorf("no token for byte %#x at offset %d", text[i], i)
-		}
-		i += n
-	}
-	return out, nil
-}
+func (tk *tokenizer) encode(text string) ([]int32, error) { return tk.v.Tokenize(text) }
 
 func runBench(e *env, args []string) int {
 	if len(args) > 0 && args[0] == "maskbench" {

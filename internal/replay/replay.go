@@ -63,44 +63,9 @@ func Texts(dir string, limit int) ([][]byte, error) {
 }
 
 // Tokenize encodes text with the vocabulary's BPE encoder when it has one,
-// and by greedy longest match otherwise.
+// and by greedy longest match otherwise (vocab.Vocabulary.Tokenize).
 func Tokenize(v *vocab.Vocabulary, text []byte) ([]int32, error) {
-	if v.CanEncode() {
-		return v.Encode(string(text))
-	}
-	return Greedy(v, text)
-}
-
-var greedyCache = map[*vocab.Vocabulary]map[string]int32{}
-
-// Greedy tokenizes text by longest match over the vocabulary's text tokens.
-func Greedy(v *vocab.Vocabulary, text []byte) ([]int32, error) {
-	byBytes := greedyCache[v]
-	if byBytes == nil {
-		byBytes = map[string]int32{}
-		for id := v.Size() - 1; id >= 0; id-- {
-			if v.Normal(int32(id)) {
-				byBytes[string(v.Bytes(int32(id)))] = int32(id)
-			}
-		}
-		greedyCache[v] = byBytes
-	}
-	var out []int32
-	for i := 0; i < len(text); {
-		n := 0
-		for l := min(len(text)-i, v.MaxTokenLen()); l >= 1; l-- {
-			if id, ok := byBytes[string(text[i:i+l])]; ok {
-				out = append(out, id)
-				n = l
-				break
-			}
-		}
-		if n == 0 {
-			return nil, fmt.Errorf("replay: no token for byte %#x at %d", text[i], i)
-		}
-		i += n
-	}
-	return out, nil
+	return v.Tokenize(string(text))
 }
 
 // Result summarizes a replay.
