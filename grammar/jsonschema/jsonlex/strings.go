@@ -80,23 +80,15 @@ func Escape(e grammar.Expr) (grammar.Expr, error) {
 		}
 		return escapeRanges(rs)
 	case *grammar.Seq:
-		items := make([]grammar.Expr, len(e.Items))
-		for i, x := range e.Items {
-			y, err := Escape(x)
-			if err != nil {
-				return nil, err
-			}
-			items[i] = y
+		items, err := escapeAll(e.Items)
+		if err != nil {
+			return nil, err
 		}
 		return &grammar.Seq{Items: items, Pos: e.Pos}, nil
 	case *grammar.Alt:
-		alts := make([]grammar.Expr, len(e.Alts))
-		for i, x := range e.Alts {
-			y, err := Escape(x)
-			if err != nil {
-				return nil, err
-			}
-			alts[i] = y
+		alts, err := escapeAll(e.Alts)
+		if err != nil {
+			return nil, err
 		}
 		return &grammar.Alt{Alts: alts, Pos: e.Pos}, nil
 	case *grammar.Repeat:
@@ -106,13 +98,9 @@ func Escape(e grammar.Expr) (grammar.Expr, error) {
 		}
 		return &grammar.Repeat{X: x, Min: e.Min, Max: e.Max, Pos: e.Pos}, nil
 	case *grammar.And:
-		items := make([]grammar.Expr, len(e.Items))
-		for i, x := range e.Items {
-			y, err := Escape(x)
-			if err != nil {
-				return nil, err
-			}
-			items[i] = y
+		items, err := escapeAll(e.Items)
+		if err != nil {
+			return nil, err
 		}
 		return &grammar.And{Items: items, Pos: e.Pos}, nil
 	case *grammar.Not:
@@ -303,4 +291,17 @@ func baseDigits(v, b, n int) []int {
 		v /= b
 	}
 	return d
+}
+
+// escapeAll escapes every expression of xs.
+func escapeAll(xs []grammar.Expr) ([]grammar.Expr, error) {
+	out := make([]grammar.Expr, len(xs))
+	for i, x := range xs {
+		y, err := Escape(x)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = y
+	}
+	return out, nil
 }
