@@ -101,6 +101,20 @@ func Validate(g *Grammar) error {
 	return err
 }
 
+// ValidateFile is Validate for a grammar parsed from file: errors that
+// carry no file name (a missing root, say) get file's.
+func ValidateFile(g *Grammar, file string) error {
+	err := Validate(g)
+	if list, ok := err.(ErrorList); ok {
+		for _, e := range list {
+			if e.Pos.File == "" {
+				e.Pos.File = file
+			}
+		}
+	}
+	return err
+}
+
 // Check is Validate that also returns warnings (unreachable rules).
 func Check(g *Grammar) (warnings ErrorList, err error) {
 	var errs ErrorList

@@ -34,15 +34,7 @@ func Parse(filename string, src []byte) (*grammar.Grammar, error) {
 	if len(p.errs) > 0 {
 		return nil, p.errs.Err()
 	}
-	if err := grammar.Validate(g); err != nil {
-		var list grammar.ErrorList
-		if errors.As(err, &list) {
-			for _, e := range list {
-				if e.Pos.File == "" {
-					e.Pos.File = filename
-				}
-			}
-		}
+	if err := grammar.ValidateFile(g, filename); err != nil {
 		return nil, err
 	}
 	return g, nil

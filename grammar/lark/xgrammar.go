@@ -55,15 +55,7 @@ func ParseXGrammar(filename string, src []byte) (*grammar.Grammar, error) {
 	if len(x.errs) > 0 {
 		return nil, x.errs.Err()
 	}
-	if err := grammar.Validate(g); err != nil {
-		var list grammar.ErrorList
-		if errors.As(err, &list) {
-			for _, e := range list {
-				if e.Pos.File == "" {
-					e.Pos.File = filename
-				}
-			}
-		}
+	if err := grammar.ValidateFile(g, filename); err != nil {
 		return nil, err
 	}
 	return g, nil
