@@ -194,19 +194,12 @@ func (c *compiler) trivial1(cs *cset, t jtype) (tri, error) {
 				return c.trivialOf(s, t)
 			}
 			switch r {
-			case triAll:
-				x, err := pick(l.Then)
-				if err != nil {
-					return 0, err
+			case triAll, triNone: // the condition is decided: one branch applies
+				branch := l.Then
+				if r == triNone {
+					branch = l.Else
 				}
-				if x == triNone {
-					return triNone, nil
-				}
-				if x == triSome {
-					some()
-				}
-			case triNone:
-				x, err := pick(l.Else)
+				x, err := pick(branch)
 				if err != nil {
 					return 0, err
 				}
