@@ -15,7 +15,6 @@ import (
 
 	"github.com/gramc/gramc/mask"
 	"github.com/gramc/gramc/runtime"
-	"github.com/gramc/gramc/vocab"
 )
 
 type latency struct {
@@ -45,7 +44,6 @@ type bencher struct {
 	k      *mask.Mask
 	times  []time.Duration
 	tokens int
-	enc    *tokenizer
 }
 
 // replay walks tokens through a fresh matcher, timing FillMask before each
@@ -77,12 +75,6 @@ func (b *bencher) replay(tokens []int32) error {
 	b.tokens += len(tokens)
 	return nil
 }
-
-// tokenizer turns text into token ids: the vocabulary's encoder when it
-// has one, else greedy longest match over the text tokens.
-type tokenizer struct{ v *vocab.Vocabulary }
-
-func (tk *tokenizer) encode(text string) ([]int32, error) { return tk.v.Tokenize(text) }
 
 func runBench(e *env, args []string) int {
 	if len(args) > 0 && args[0] == "maskbench" {
@@ -160,13 +152,13 @@ percentiles in microseconds.`)
 		return e.fail("bench", exitUsage, err)
 	}
 	c.Table.NoContextCache = *noCache
-	b := &bencher{c: c.Compiled, k: c.NewMask(), enc: &tokenizer{v: v}}
+	b := &bencher{c: c.Compiled, k: c.NewMask()}
 	r := benchReport{Grammar: name, Vocab: infoOf(v), CompileMS: ms(c.total.Nanoseconds())}
 	if *input != "" {
 		if m := matchText(c.Prog, []byte(texts[0])); !m.Match {
 			return e.errorf(exitNo, "%s: the grammar rejects the input", m.describe(*input))
 		}
-		tokens, err := b.enc.encode(texts[0])
+		tokens, err := v.Tokenize(texts[0])
 		if err != nil {
 			return e.fail("bench", exitUsage, err)
 		}
@@ -189,7 +181,7 @@ percentiles in microseconds.`)
 					r.Rejected++
 					continue
 				}
-				tokens, err := b.enc.encode(text)
+				tokens, err := v.Tokenize(text)
 				if err != nil {
 					return e.fail("bench", exitUsage, fmt.Errorf("%s: %w", path, err))
 				}
