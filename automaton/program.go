@@ -322,11 +322,6 @@ func (p *Program) analyze() {
 				}
 			}
 		}
-		for i := range p.Rules {
-			if r := &p.Rules[i]; r.Repeat && p.follow[i].Union(&first[r.Start]) {
-				changed = true
-			}
-		}
 	}
 }
 

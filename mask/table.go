@@ -2,7 +2,9 @@ package mask
 
 import (
 	"encoding/binary"
+	"math/bits"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -26,14 +28,16 @@ type Entry struct {
 // Accepted is a bitset when large and a list of ids otherwise.
 type StateMask struct {
 	AcceptedBits []uint64 // nil when AcceptedIDs is used
-	AcceptedIDs  []int32  // in trie (byte) order
+	AcceptedIDs  []int32  // ascending
 	Uncertain    []Entry
 	NumAccepted  int
+	took         time.Duration // time to compute
 }
 
-// Table holds the precomputed masks of one Program for one Vocabulary. It
-// is immutable apart from its lazily filled cache and safe for concurrent
-// use.
+// Table holds the state masks of one Program for one Vocabulary. Masks
+// are computed on first use (so compiling costs no vocabulary walk) or all
+// at once by Precompute; either way a state's mask is computed once. A
+// Table is safe for concurrent use.
 type Table struct {
 	Prog  *automaton.Program
 	Vocab *vocab.Vocabulary
@@ -44,9 +48,15 @@ type Table struct {
 	full      []uint64 // every text token and EOS
 	words     int
 
-	eager []*StateMask // by state; nil when not precomputed
-	mu    sync.RWMutex
-	lazy  map[maskKey]*StateMask
+	states []atomic.Pointer[StateMask] // by state, for items without a Param key
+	mu     sync.RWMutex
+	lazy   map[maskKey]*StateMask // counted repetitions and permutations
+	walks  sync.Pool              // *walker
+	// counted[r]: the slice whose characters are the iterations of
+	// counted repetition r, or -1 (under mu).
+	counted  map[int32]int
+	repsOnce sync.Once
+	reps     [][][]byte // by slice: representative bytes per slice state
 
 	ctx     sync.Map // context key -> []int32 accepted uncertain tokens
 	ctxSize atomic.Int64
@@ -54,35 +64,41 @@ type Table struct {
 	// it before the table is used.
 	NoContextCache bool
 
-	Stats Stats
+	statsMu sync.Mutex
+	stats   Stats
 }
 
-// Stats describes the precomputation.
+// Stats describes the masks computed so far.
 type Stats struct {
-	States      int           // state masks precomputed eagerly
-	Lazy        atomic.Int64  // state masks computed on first use
-	Bytes       int64         // memory held by the eager masks
-	Uncertain   int           // uncertain tokens over all eager masks
-	Precompute  time.Duration // wall time of the eager precomputation
+	States      int           // state masks computed
+	Bytes       int64         // memory held by them
+	Uncertain   int           // uncertain tokens over all of them
+	Compute     time.Duration // time spent computing them (summed over goroutines)
+	Precompute  time.Duration // wall time of Precompute, when it ran
 	TrieEntries int
 	Trie        time.Duration // building the vocabulary's trie (0 when cached)
 }
 
-const debugTimes = false
+// Stats returns a snapshot of the table's statistics.
+func (t *Table) Stats() Stats {
+	t.statsMu.Lock()
+	defer t.statsMu.Unlock()
+	return t.stats
+}
 
 // BitsetThreshold: accepted sets with more ids than width/BitsetThreshold
 // are stored as bitsets.
 const BitsetThreshold = 64
 
-// NewTable precomputes the masks of every kernel state of p for v, using
-// up to GOMAXPROCS goroutines.
+// NewTable returns the mask table of p for v. It builds (or reuses) the
+// vocabulary's token trie and the token-set masks; state masks are
+// computed on first use, or by Precompute.
 func NewTable(p *automaton.Program, v *vocab.Vocabulary) *Table {
-	start := time.Now()
-	t := &Table{Prog: p, Vocab: v, words: (v.LogitsWidth() + 63) / 64, lazy: map[maskKey]*StateMask{}}
+	t := &Table{Prog: p, Vocab: v, words: (v.LogitsWidth() + 63) / 64, lazy: map[maskKey]*StateMask{}, counted: map[int32]int{}}
 	trieStart := time.Now()
 	t.trie = TrieOf(v)
-	t.Stats.Trie = time.Since(trieStart)
-	t.Stats.TrieEntries = len(t.trie.Sorted)
+	t.stats.Trie = time.Since(trieStart)
+	t.stats.TrieEntries = len(t.trie.Sorted)
 	t.eos = v.EOS()
 	t.full = make([]uint64, t.words)
 	for _, e := range t.trie.Sorted {
@@ -109,7 +125,17 @@ func NewTable(p *automaton.Program, v *vocab.Vocabulary) *Table {
 		}
 		t.tokenSets = append(t.tokenSets, w)
 	}
-	// Kernel states: targets of byte, call and token edges, and the root start.
+	t.states = make([]atomic.Pointer[StateMask], p.NumStates())
+	return t
+}
+
+// Precompute computes the mask of every kernel state (targets of byte,
+// call and token edges, and the root start) of rules whose masks do not
+// depend on an item's Param, on up to GOMAXPROCS goroutines, so that no
+// later FillMask pays a first visit.
+func (t *Table) Precompute() {
+	start := time.Now()
+	p := t.Prog
 	n := p.NumStates()
 	kernel := make([]bool, n)
 	kernel[p.Rules[p.Root].Start] = true
@@ -127,11 +153,10 @@ func NewTable(p *automaton.Program, v *vocab.Vocabulary) *Table {
 			kernel[e.To] = true
 		}
 	}
-	t.eager = make([]*StateMask, n)
-	var todo []int
+	var todo []automaton.StateID
 	for s := range n {
 		if r := &p.Rules[p.RuleOf(automaton.StateID(s))]; kernel[s] && !r.Repeat && !r.Perm {
-			todo = append(todo, s)
+			todo = append(todo, automaton.StateID(s))
 		}
 	}
 	var next atomic.Int64
@@ -140,31 +165,19 @@ func NewTable(p *automaton.Program, v *vocab.Vocabulary) *Table {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			ps := automaton.NewParser(p)
 			for {
 				i := int(next.Add(1)) - 1
 				if i >= len(todo) {
 					return
 				}
-				s := todo[i]
-				st := time.Now()
-				t.eager[s] = t.compute(ps, automaton.Item{State: automaton.StateID(s), Origin: automaton.Sentinel})
-				if d := time.Since(st); debugTimes && d > 500*time.Microsecond {
-					println("state", s, d.String(), t.eager[s].NumAccepted, len(t.eager[s].Uncertain))
-				}
+				t.Lookup(automaton.Item{State: todo[i], Origin: automaton.Sentinel})
 			}
 		}()
 	}
 	wg.Wait()
-	for _, sm := range t.eager {
-		if sm != nil {
-			t.Stats.States++
-			t.Stats.Bytes += sm.memory()
-			t.Stats.Uncertain += len(sm.Uncertain)
-		}
-	}
-	t.Stats.Precompute = time.Since(start)
-	return t
+	t.statsMu.Lock()
+	t.stats.Precompute = time.Since(start)
+	t.statsMu.Unlock()
 }
 
 func (sm *StateMask) memory() int64 {
@@ -215,14 +228,21 @@ func (t *Table) key(it automaton.Item) (maskKey, bool) {
 }
 
 // Lookup returns the state mask of kernel item it, computing and caching
-// it on first use for counted repetitions and permutations, whose masks
-// depend on the item's Param.
+// it on first use. Masks of counted repetitions and permutations are kept
+// per Param key.
 func (t *Table) Lookup(it automaton.Item) *StateMask {
 	k, dependent := t.key(it)
 	if !dependent {
-		if sm := t.eager[it.State]; sm != nil {
+		slot := &t.states[it.State]
+		if sm := slot.Load(); sm != nil {
 			return sm
 		}
+		sm := t.computeDetached(automaton.Item{State: it.State, Origin: automaton.Sentinel})
+		if !slot.CompareAndSwap(nil, sm) {
+			return slot.Load()
+		}
+		t.count(sm)
+		return sm
 	}
 	t.mu.RLock()
 	sm := t.lazy[k]
@@ -230,56 +250,313 @@ func (t *Table) Lookup(it automaton.Item) *StateMask {
 	if sm != nil {
 		return sm
 	}
-	sm = t.compute(automaton.NewParser(t.Prog), automaton.Item{State: it.State, Origin: automaton.Sentinel, Param: it.Param})
+	sm = t.computeDetached(automaton.Item{State: it.State, Origin: automaton.Sentinel, Param: it.Param})
 	t.mu.Lock()
 	if old := t.lazy[k]; old != nil {
 		sm = old
 	} else {
 		t.lazy[k] = sm
-		t.Stats.Lazy.Add(1)
+		t.count(sm)
 	}
 	t.mu.Unlock()
 	return sm
 }
 
-// compute classifies every token for the detached item it by walking the
-// sorted token list through a parser seeded with it alone. A token whose
-// bytes the parse consumes is accepted; one on which it fails is rejected,
-// unless the item's rule completed after some but not all of the token's
-// bytes and the next byte can follow the rule, in which case it is
-// uncertain. A completion before the first byte needs no such care: it
-// advances the callers in the same Earley set, which are kernel items with
-// masks of their own.
-func (t *Table) compute(ps *automaton.Parser, it automaton.Item) *StateMask {
+func (t *Table) count(sm *StateMask) {
+	t.statsMu.Lock()
+	t.stats.States++
+	t.stats.Bytes += sm.memory()
+	t.stats.Uncertain += len(sm.Uncertain)
+	t.stats.Compute += sm.took
+	t.statsMu.Unlock()
+}
+
+// sliceOf returns the split of the vocabulary by the first slice that
+// the DFA of state s contains, or nil.
+func (t *Table) sliceOf(s automaton.StateID) (*sliceTokens, int) {
+	reps := t.sliceReps()
+	for i, sl := range byteSlices {
+		if sl.contains(t.Prog, reps[i], s) {
+			return &slicesOf(t.Vocab)[i], i
+		}
+	}
+	return nil, -1
+}
+
+// sliceReps returns the representative bytes of every slice for the
+// table's program, computed once.
+func (t *Table) sliceReps() [][][]byte {
+	t.repsOnce.Do(func() {
+		for _, sl := range byteSlices {
+			t.reps = append(t.reps, sl.reps(t.Prog))
+		}
+	})
+	return t.reps
+}
+
+// countedSlice returns the slice whose characters are the iterations of
+// counted repetition rule ri, when there is one and no slice character
+// can follow the rule (so a token with more characters than the count
+// allows is rejected, not uncertain); the result is computed once per
+// rule.
+func (t *Table) countedSlice(ri int32) (*sliceTokens, int, bool) {
+	t.mu.RLock()
+	i, ok := t.counted[ri]
+	t.mu.RUnlock()
+	if !ok {
+		i = -1
+		reps := t.sliceReps()
+		for k, sl := range byteSlices {
+			if !sl.startsChar(t.Prog.Follow(ri)) && sl.oneCharIterations(t.Prog, reps[k], t.Prog.Rules[ri].Start) {
+				i = k
+				break
+			}
+		}
+		t.mu.Lock()
+		t.counted[ri] = i
+		t.mu.Unlock()
+	}
+	if i < 0 {
+		return nil, -1, false
+	}
+	return &slicesOf(t.Vocab)[i], i, true
+}
+
+// calleeMasks ORs into acc the accepted tokens of the rules that item it
+// calls, when their start states call nothing themselves (strings and
+// numbers behind a reference), and reports whether there were any. A token
+// a callee's start item scans alone is scanned from it too: the closure of
+// it holds that start item.
+func (t *Table) calleeMasks(it automaton.Item, acc []uint64) bool {
+	p := t.Prog
+	any := false
+	for _, e := range p.Calls(it.State) {
+		callee := &p.Rules[e.Sym]
+		if g := callee.Guard; g != nil && !g.Allows(it.Param) {
+			continue
+		}
+		if callee.Start == it.State || len(p.Calls(callee.Start)) > 0 {
+			continue
+		}
+		sm := t.Lookup(automaton.Item{State: callee.Start, Origin: automaton.Sentinel})
+		if sm.NumAccepted < minCalleeMask {
+			continue
+		}
+		any = true
+		if sm.AcceptedBits != nil {
+			for i, x := range sm.AcceptedBits {
+				acc[i] |= x
+			}
+		} else {
+			for _, id := range sm.AcceptedIDs {
+				acc[id>>6] |= 1 << (uint(id) & 63)
+			}
+		}
+	}
+	return any
+}
+
+// minCalleeMask: callee masks smaller than this are not worth the
+// token-by-token walk of the rest (a variable for tests).
+var minCalleeMask = 4096
+
+// walkRest classifies the text tokens not yet in acc by pushing each
+// through the parser seeded with it (sharing prefixes, skipping the
+// tokens after a failed prefix), sets the accepted ones in acc and returns
+// the uncertain ones: the same classification as the trie walk in compute.
+func (t *Table) walkRest(w *walker, it automaton.Item, follow *automaton.ByteSet, acc []uint64) []int32 {
+	ps := w.ps
 	ps.Seed(it)
-	follow := t.Prog.Follow(t.Prog.RuleOf(it.State))
-	var accepted, uncertain []int32
-	live := make([]bool, t.Vocab.MaxTokenLen()+2)
-	nodes := t.trie.Nodes
+	esc := w.dfa // reused: esc[d] is whether the seed escaped at depth d
+	esc[0], w.live[0] = false, false
+	var uncertain []int32
+	depth := 0
+	dead, deadLive := -1, false // entries with LCP > dead fail like the last one
+	for i := range t.trie.Sorted {
+		e := &t.trie.Sorted[i]
+		if dead >= 0 {
+			if int(e.LCP) > dead {
+				if deadLive && acc[e.ID>>6]&(1<<(uint(e.ID)&63)) == 0 {
+					uncertain = append(uncertain, e.ID)
+				}
+				continue
+			}
+			dead = -1
+		}
+		if int(e.LCP) < depth {
+			depth = int(e.LCP)
+			ps.Truncate(1 + depth)
+		}
+		if acc[e.ID>>6]&(1<<(uint(e.ID)&63)) != 0 {
+			continue
+		}
+		ok := true
+		for depth < len(e.B) {
+			b := e.B[depth]
+			l := w.live[depth] || (esc[depth] && follow.Has(b))
+			if !ps.Push(b) {
+				dead, deadLive, ok = depth, l, false
+				if l {
+					uncertain = append(uncertain, e.ID)
+				}
+				break
+			}
+			depth++
+			w.live[depth], esc[depth] = l, ps.Escaped()
+		}
+		if ok {
+			acc[e.ID>>6] |= 1 << (uint(e.ID) & 63)
+		}
+	}
+	return uncertain
+}
+
+// walker is the scratch of one mask computation, pooled per Table.
+type walker struct {
+	ps    *automaton.Parser
+	state []automaton.StateID // DFA state at each depth (DFA mode)
+	dfa   []bool              // depth reached in DFA mode
+	live  []bool
+	path  []byte
+	bits  []uint64
+}
+
+func (t *Table) computeDetached(it automaton.Item) *StateMask {
+	w, _ := t.walks.Get().(*walker)
+	if w == nil {
+		l := t.Vocab.MaxTokenLen() + 2
+		w = &walker{ps: automaton.NewParser(t.Prog), state: make([]automaton.StateID, l), dfa: make([]bool, l),
+			live: make([]bool, l), path: make([]byte, l), bits: make([]uint64, t.words)}
+	}
+	sm := t.compute(w, it)
+	t.walks.Put(w)
+	return sm
+}
+
+// compute classifies every token for the detached item it by walking the
+// token trie from it. A token whose bytes the parse consumes is accepted;
+// one on which it fails is rejected, unless the item's rule completed
+// after some but not all of the token's bytes and the next byte can follow
+// the rule, in which case it is uncertain. A completion before the first
+// byte needs no such care: it advances the callers in the same Earley set,
+// which are kernel items with masks of their own.
+//
+// The walk follows the seed rule's DFA directly (one table lookup a trie
+// node) for as long as the path stays in states that call no other rule,
+// which is where nearly all of a dense mask's nodes are (inside strings
+// and numbers); below a state that calls, it runs the Earley parser,
+// seeded and advanced along the path on demand. Both give the same
+// answer: a single item in a state without calls is exactly what the
+// parser would hold.
+func (t *Table) compute(w *walker, it automaton.Item) *StateMask {
+	start := time.Now()
+	p := t.Prog
+	ri := p.RuleOf(it.State)
+	r := &p.Rules[ri]
+	follow := p.Follow(ri)
+	direct := !r.Repeat && !r.Perm && it.Param == 0
+	ps := w.ps
+	ps.Seed(it)
+	valid := 1 // the parser's sets 0..valid-1 follow the current path
+	w.state[0], w.dfa[0], w.live[0] = it.State, direct, false
+	acc := w.bits
+	tr := t.trie
+	if r.Repeat {
+		// Each slice character is one iteration: tokens of the slice with
+		// no more characters than the iterations left are accepted, the
+		// others rejected. That holds at the start of an iteration and at
+		// the end of one (an accepting state no slice character extends,
+		// where the closure starts the next iteration).
+		if sl, k, ok := t.countedSlice(ri); ok {
+			left := -1 // iterations that may still start
+			switch {
+			case it.State == r.Start:
+				left = r.Max - int(it.Param)
+			case p.Accepting(it.State) && len(p.Calls(it.State)) == 0 && !byteSlices[k].extends(p, t.sliceReps()[k], it.State):
+				left = r.Max - int(it.Param) - 1
+			default:
+				sl = nil
+			}
+			if sl != nil {
+				if r.Max < 0 {
+					left = int(^uint(0) >> 1)
+				}
+				sl.fillUpTo(acc, left)
+				tr = sl.rest
+			}
+		}
+	} else if sl, _ := t.sliceOf(it.State); sl != nil {
+		copy(acc, sl.bits)
+		tr = sl.rest
+	}
+	if tr == t.trie {
+		clear(acc)
+		if t.calleeMasks(it, acc) {
+			// Tokens the callees accept alone are accepted here too; the
+			// others go through the parser one by one.
+			uncertain := t.walkRest(w, it, follow, acc)
+			return t.finish(it, acc, uncertain, start)
+		}
+	}
+	var uncertain []int32
+	nodes := tr.Nodes
 	for i := 0; i < len(nodes); {
 		n := &nodes[i]
 		d := int(n.Depth) - 1
-		ps.Truncate(1 + d)
-		l := live[d] || (d > 0 && ps.Escaped() && follow.Has(n.B))
-		if !ps.Push(n.B) {
+		w.path[d] = n.B
+		valid = min(valid, d+1)
+		var ok, esc bool
+		if s := w.state[d]; w.dfa[d] && len(p.Calls(s)) == 0 {
+			esc = d > 0 && p.Accepting(s)
+			to := p.Next(s, n.B)
+			ok = to != automaton.Dead
+			w.state[d+1], w.dfa[d+1] = to, true
+		} else {
+			ps.Truncate(valid)
+			for ; valid < d+1; valid++ {
+				ps.Push(w.path[valid-1]) // succeeded before, on this path
+			}
+			esc = d > 0 && ps.Escaped()
+			ok = ps.Push(n.B)
+			if ok {
+				valid = d + 2
+			}
+			w.dfa[d+1] = false
+		}
+		l := w.live[d] || (esc && follow.Has(n.B))
+		if !ok {
 			if l {
-				uncertain = append(uncertain, t.trie.subtreeTokens(i)...)
+				uncertain = append(uncertain, tr.subtreeTokens(i)...)
 			}
 			i = int(n.End)
 			continue
 		}
-		live[d+1] = l
-		accepted = append(accepted, t.trie.Tokens[n.Tok:n.Tok+uint32(n.NTok)]...)
+		w.live[d+1] = l
+		for _, id := range tr.Tokens[n.Tok : n.Tok+uint32(n.NTok)] {
+			acc[id>>6] |= 1 << (uint(id) & 63)
+		}
 		i++
 	}
-	sm := &StateMask{NumAccepted: len(accepted)}
-	if len(accepted) > t.Vocab.LogitsWidth()/BitsetThreshold {
-		sm.AcceptedBits = make([]uint64, t.words)
-		for _, id := range accepted {
-			sm.AcceptedBits[id>>6] |= 1 << (uint(id) & 63)
-		}
+	return t.finish(it, acc, uncertain, start)
+}
+
+// finish makes the state mask of accepted set acc and uncertain tokens.
+func (t *Table) finish(it automaton.Item, acc []uint64, uncertain []int32, start time.Time) *StateMask {
+	numAccepted := 0
+	for _, x := range acc {
+		numAccepted += bits.OnesCount64(x)
+	}
+	sm := &StateMask{NumAccepted: numAccepted}
+	if numAccepted > t.Vocab.LogitsWidth()/BitsetThreshold {
+		sm.AcceptedBits = slices.Clone(acc)
 	} else {
-		sm.AcceptedIDs = accepted
+		sm.AcceptedIDs = make([]int32, 0, numAccepted)
+		for wi, x := range acc {
+			for x != 0 {
+				sm.AcceptedIDs = append(sm.AcceptedIDs, int32(wi*64+bits.TrailingZeros64(x)))
+				x &= x - 1
+			}
+		}
 	}
 	if len(uncertain) > 0 {
 		sm.Uncertain = make([]Entry, len(uncertain))
@@ -288,6 +565,7 @@ func (t *Table) compute(ps *automaton.Parser, it automaton.Item) *StateMask {
 		}
 		setLCP(sm.Uncertain)
 	}
+	sm.took = time.Since(start)
 	return sm
 }
 

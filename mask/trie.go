@@ -36,12 +36,13 @@ func TrieOf(v *vocab.Vocabulary) *Trie {
 	if t, ok := trieCache.Load(v); ok {
 		return t.(*Trie)
 	}
-	t := buildTrie(v)
+	t := buildTrie(v, func(int32) bool { return true })
 	actual, _ := trieCache.LoadOrStore(v, t)
 	return actual.(*Trie)
 }
 
-func buildTrie(v *vocab.Vocabulary) *Trie {
+// buildTrie builds the trie of v's text tokens for which keep is true.
+func buildTrie(v *vocab.Vocabulary, keep func(int32) bool) *Trie {
 	t := &Trie{}
 	// Sort by an 8-byte big-endian prefix first (cheap integer compares),
 	// falling back to the whole bytes on ties.
@@ -51,7 +52,7 @@ func buildTrie(v *vocab.Vocabulary) *Trie {
 	}
 	keys := make([]key, 0, v.Size())
 	for id := 0; id < v.Size(); id++ {
-		if v.Normal(int32(id)) {
+		if v.Normal(int32(id)) && keep(int32(id)) {
 			var p uint64
 			for i, b := range v.Bytes(int32(id)) {
 				if i == 8 {

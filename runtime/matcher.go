@@ -35,9 +35,17 @@ type Compiled struct {
 	Table *mask.Table
 }
 
-// New precomputes the masks of prog for v.
+// New returns prog compiled for v. State masks are computed on first use;
+// call Precompute to compute them all up front.
 func New(prog *automaton.Program, v *vocab.Vocabulary) *Compiled {
 	return &Compiled{Prog: prog, Vocab: v, Table: mask.NewTable(prog, v)}
+}
+
+// Precompute computes the mask of every state now (on all cores), so that
+// no later FillMask pays for a first visit. It returns c.
+func (c *Compiled) Precompute() *Compiled {
+	c.Table.Precompute()
+	return c
 }
 
 // NewMask returns an empty mask sized to the vocabulary's logits width.

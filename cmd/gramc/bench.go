@@ -102,6 +102,7 @@ percentiles in microseconds.`)
 	dir := f.String("jsonschemabench", "", "JSONSchemaBench `dir` whose valid instances are replayed")
 	cpuprofile := f.String("cpuprofile", "", "write a CPU profile of the compile and the replay to `file`")
 	noCache := f.Bool("no-context-cache", false, "walk context-dependent tokens at every mask instead of caching them per parse context (first-visit cost)")
+	lazy := f.Bool("lazy", false, "compute state masks on first use instead of precomputing them all at compile time")
 	if code, ok := f.parse(e, args); !ok {
 		return code
 	}
@@ -147,9 +148,14 @@ percentiles in microseconds.`)
 		defer pprof.StopCPUProfile()
 	}
 	e.progressf("compiling %s for %s (%d tokens)...", name, v.Name(), v.Size())
+	start := time.Now()
 	c, err := compileFor(g, v)
 	if err != nil {
 		return e.fail("bench", exitUsage, err)
+	}
+	if !*lazy {
+		c.Precompute()
+		c.total = time.Since(start)
 	}
 	c.Table.NoContextCache = *noCache
 	b := &bencher{c: c.Compiled, k: c.NewMask()}

@@ -19,7 +19,8 @@ type compiled struct {
 	total time.Duration // lower plus mask precomputation
 }
 
-// compileFor lowers g and precomputes its masks for v.
+// compileFor lowers g and builds its mask table for v (masks computed on
+// first use).
 func compileFor(g *grammar.Grammar, v *vocab.Vocabulary) (*compiled, error) {
 	start := time.Now()
 	p, err := compile.Compile(g, v, compileOptions)
@@ -75,10 +76,13 @@ and memory, and the vocabulary.`)
 		return code
 	}
 	e.progressf("compiling %s for %s (%d tokens)...", name, v.Name(), v.Size())
+	start := time.Now()
 	c, err := compileFor(g, v)
 	if err != nil {
 		return e.fail("compile", exitUsage, err)
 	}
+	c.Precompute() // report every state's mask
+	c.total = time.Since(start)
 	r := report(name, g, c)
 	if f.json {
 		e.writeJSON(r)
@@ -100,7 +104,7 @@ and memory, and the vocabulary.`)
 
 func report(name string, g *grammar.Grammar, c *compiled) compileReport {
 	p := c.Prog
-	st := &c.Table.Stats
+	st := c.Table.Stats()
 	r := compileReport{
 		Grammar:         name,
 		Rules:           len(g.Rules),
