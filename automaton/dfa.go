@@ -153,77 +153,15 @@ func (d *DFA) Minimize(live func(call bool, sym int32) bool) *DFA {
 	if d == nil {
 		return nil
 	}
-	n := d.Len()
-	// Byte classes local to this DFA: bytes with equal columns.
-	var bclass [256]int32
-	nb := 1
-	for st := range n {
-		m := map[[2]int32]int32{}
-		var nc [256]int32
-		for b := range 256 {
-			k := [2]int32{bclass[b], d.Next[st][b]}
-			id, ok := m[k]
-			if !ok {
-				id = int32(len(m))
-				m[k] = id
-			}
-			nc[b] = id
-		}
-		bclass, nb = nc, len(m)
-	}
-	reps := make([]int, nb) // one byte per class
-	for b := 255; b >= 0; b-- {
-		reps[bclass[b]] = b
-	}
-	class := make([]int32, n)
-	for s := range n {
-		if d.Accept[s] {
-			class[s] = 1
-		}
-	}
-	numClasses := 0
-	sig := make([]byte, 0, 4*(nb+8))
-	for {
-		sigs := map[string]int32{}
-		next := make([]int32, n)
-		for s := range n {
-			sig = binary.LittleEndian.AppendUint32(sig[:0], uint32(class[s]))
-			for _, b := range reps {
-				t := d.Next[s][b]
-				if t != Dead {
-					t = class[t]
-				}
-				sig = binary.LittleEndian.AppendUint32(sig, uint32(t))
-			}
-			for _, e := range d.Calls[s] {
-				sig = binary.LittleEndian.AppendUint32(sig, uint32(e.Sym)|1<<31)
-				sig = binary.LittleEndian.AppendUint32(sig, uint32(class[e.To]))
-			}
-			sig = append(sig, 0xff)
-			for _, e := range d.Tokens[s] {
-				sig = binary.LittleEndian.AppendUint32(sig, uint32(e.Sym))
-				sig = binary.LittleEndian.AppendUint32(sig, uint32(class[e.To]))
-			}
-			id, ok := sigs[string(sig)]
-			if !ok {
-				id = int32(len(sigs))
-				sigs[string(sig)] = id
-			}
-			next[s] = id
-		}
-		class = next
-		if len(sigs) == numClasses {
-			break
-		}
-		numClasses = len(sigs)
-	}
+	class, numClasses := d.equivalence()
 	// Build the quotient, numbering classes in BFS order from the start.
 	order := make([]int32, numClasses)
 	for i := range order {
 		order[i] = -1
 	}
 	rep := make([]int32, numClasses)
-	out := &DFA{}
+	out := &DFA{Next: make([][256]int32, 0, numClasses), Calls: make([][]SymEdge, 0, numClasses),
+		Tokens: make([][]SymEdge, 0, numClasses), Accept: make([]bool, 0, numClasses)}
 	queue := []int32{0}
 	order[class[0]] = out.addState()
 	rep[class[0]] = 0

@@ -175,27 +175,14 @@ func NewProgram(rules []RuleSpec, tokenSets []TokenSet, root int32) (*Program, e
 		p.Rules = append(p.Rules, Rule{Name: r.Name, Start: StateID(total), NumState: r.DFA.Len(), Repeat: r.Repeat, Min: r.Min, Max: r.Max, Guard: r.Guard, Perm: r.Perm})
 		total += r.DFA.Len()
 	}
-	// Byte classes: refine the partition of bytes by every state's row.
-	var class [256]int32
-	numClasses := 1
+	// Byte classes: bytes with equal columns in every rule's table.
+	var rows []*[256]int32
 	for _, r := range rules {
 		for s := range r.DFA.Len() {
-			row := &r.DFA.Next[s]
-			m := map[[2]int32]int32{}
-			var nc [256]int32
-			for b := range 256 {
-				k := [2]int32{class[b], row[b]}
-				id, ok := m[k]
-				if !ok {
-					id = int32(len(m))
-					m[k] = id
-				}
-				nc[b] = id
-			}
-			class = nc
-			numClasses = len(m)
+			rows = append(rows, &r.DFA.Next[s])
 		}
 	}
+	class, numClasses := byteClasses(rows)
 	p.NumClasses = numClasses
 	for b := range 256 {
 		p.ByteClass[b] = uint8(class[b])

@@ -1,0 +1,233 @@
+package automaton
+
+import "slices"
+
+// Minimization by partition refinement over labelled transitions
+// (Valmari and Lehtinen, "Efficient minimization of DFAs with partial
+// transition functions", STACS 2008): Hopcroft's algorithm with the
+// "process the smaller half" rule, O(m log n) for m defined transitions,
+// without completing the automaton with a dead state. Byte, call and token
+// edges are all transitions, labelled apart; each state has at most one
+// transition per label, as a DFA must.
+
+// partition is a refinable partition of the integers 0..n-1: elems holds
+// them grouped by set, set s being elems[first[s]:past[s]].
+type partition struct {
+	sets               int
+	elems, loc, setOf  []int32
+	first, past, marks []int32
+	touched            []int32
+}
+
+func newPartition(n int) *partition {
+	p := &partition{elems: make([]int32, n), loc: make([]int32, n), setOf: make([]int32, n),
+		first: make([]int32, n+1), past: make([]int32, n+1), marks: make([]int32, n+1)}
+	for i := range n {
+		p.elems[i], p.loc[i] = int32(i), int32(i)
+	}
+	if n > 0 {
+		p.sets = 1
+		p.past[0] = int32(n)
+	}
+	return p
+}
+
+// mark moves e to the marked front of its set.
+func (p *partition) mark(e int32) {
+	s := p.setOf[e]
+	i := p.loc[e]
+	j := p.first[s] + p.marks[s]
+	p.elems[i], p.elems[j] = p.elems[j], e
+	p.loc[p.elems[i]], p.loc[e] = i, j
+	if p.marks[s] == 0 {
+		p.touched = append(p.touched, s)
+	}
+	p.marks[s]++
+}
+
+// split separates the marked elements of every touched set from the
+// unmarked ones; the smaller part becomes a new set.
+func (p *partition) split() {
+	for len(p.touched) > 0 {
+		s := p.touched[len(p.touched)-1]
+		p.touched = p.touched[:len(p.touched)-1]
+		j := p.first[s] + p.marks[s]
+		if j == p.past[s] {
+			p.marks[s] = 0
+			continue
+		}
+		z := int32(p.sets)
+		if p.marks[s] <= p.past[s]-j {
+			p.first[z], p.past[z] = p.first[s], j
+			p.first[s] = j
+		} else {
+			p.past[z], p.first[z] = p.past[s], j
+			p.past[s] = j
+		}
+		for i := p.first[z]; i < p.past[z]; i++ {
+			p.setOf[p.elems[i]] = z
+		}
+		p.marks[s], p.marks[z] = 0, 0
+		p.sets++
+	}
+}
+
+// equivalence returns the class of every state of d (states with equal
+// classes accept the same language, through the same calls and tokens)
+// and the number of classes.
+func (d *DFA) equivalence() ([]int32, int) {
+	n := d.Len()
+	rows := make([]*[256]int32, n)
+	for s := range n {
+		rows[s] = &d.Next[s]
+	}
+	bclass, nb := byteClasses(rows)
+	reps := make([]int, nb) // one byte per class
+	for b := 255; b >= 0; b-- {
+		reps[bclass[b]] = b
+	}
+	type trans struct {
+		from, to int32
+		label    int64
+	}
+	var ts []trans
+	for s := range n {
+		for c, b := range reps {
+			if t := d.Next[s][b]; t != Dead {
+				ts = append(ts, trans{int32(s), t, int64(c)})
+			}
+		}
+		for _, e := range d.Calls[s] {
+			ts = append(ts, trans{int32(s), e.To, 1<<40 | int64(uint32(e.Sym))})
+		}
+		for _, e := range d.Tokens[s] {
+			ts = append(ts, trans{int32(s), e.To, 2<<40 | int64(uint32(e.Sym))})
+		}
+	}
+	m := len(ts)
+	blocks := newPartition(n)
+	for s := range n {
+		if d.Accept[s] {
+			blocks.mark(int32(s))
+		}
+	}
+	blocks.split()
+	// Cords: the transitions, first grouped by label.
+	cords := newPartition(m)
+	// Counting sort of the transitions by label (labels renumbered
+	// densely, byte classes first).
+	dense := map[int64]int32{}
+	lab := make([]int32, m)
+	for i, t := range ts {
+		if t.label < int64(nb) {
+			lab[i] = int32(t.label)
+			continue
+		}
+		id, ok := dense[t.label]
+		if !ok {
+			id = int32(nb + len(dense))
+			dense[t.label] = id
+		}
+		lab[i] = id
+	}
+	count := make([]int32, nb+len(dense)+1)
+	for _, l := range lab {
+		count[l+1]++
+	}
+	for i := 1; i < len(count); i++ {
+		count[i] += count[i-1]
+	}
+	for i := range m {
+		cords.elems[count[lab[i]]] = int32(i)
+		count[lab[i]]++
+	}
+	if m > 0 {
+		cords.sets = 0
+		for i, t := range cords.elems {
+			if i == 0 || ts[t].label != ts[cords.elems[i-1]].label {
+				if i > 0 {
+					cords.past[cords.sets-1] = int32(i)
+				}
+				cords.first[cords.sets] = int32(i)
+				cords.sets++
+			}
+			cords.setOf[t] = int32(cords.sets - 1)
+			cords.loc[t] = int32(i)
+		}
+		cords.past[cords.sets-1] = int32(m)
+	}
+	// Incoming transitions of every state.
+	inStart := make([]int32, n+1)
+	for _, t := range ts {
+		inStart[t.to+1]++
+	}
+	for s := range n {
+		inStart[s+1] += inStart[s]
+	}
+	in := make([]int32, m)
+	fill := slices.Clone(inStart[:n])
+	for i, t := range ts {
+		in[fill[t.to]] = int32(i)
+		fill[t.to]++
+	}
+	b, c := 1, 0
+	for c < cords.sets {
+		for i := cords.first[c]; i < cords.past[c]; i++ {
+			blocks.mark(ts[cords.elems[i]].from)
+		}
+		blocks.split()
+		c++
+		for b < blocks.sets {
+			for i := blocks.first[b]; i < blocks.past[b]; i++ {
+				s := blocks.elems[i]
+				for _, t := range in[inStart[s]:inStart[s+1]] {
+					cords.mark(t)
+				}
+			}
+			cords.split()
+			b++
+		}
+	}
+	return blocks.setOf, blocks.sets
+}
+
+// byteClasses partitions the 256 bytes by their columns in rows: bytes b
+// and c share a class when every row has row[b] == row[c]. It hashes each
+// column, then compares candidate columns in full, so the result is exact.
+// Classes are numbered in order of their smallest byte.
+func byteClasses(rows []*[256]int32) (class [256]int32, n int) {
+	var h [256]uint64
+	for b := range h {
+		h[b] = 14695981039346656037
+	}
+	for _, row := range rows {
+		for b, v := range row {
+			h[b] = (h[b] ^ uint64(uint32(v))) * 1099511628211
+		}
+	}
+	var reps []int // the first byte of each class
+	for b := range 256 {
+		class[b] = -1
+		for c, r := range reps {
+			if h[r] != h[b] {
+				continue
+			}
+			same := true
+			for _, row := range rows {
+				if row[r] != row[b] {
+					same = false
+					break
+				}
+			}
+			if same {
+				class[b] = int32(c)
+				break
+			}
+		}
+		if class[b] < 0 {
+			class[b] = int32(len(reps))
+			reps = append(reps, b)
+		}
+	}
+	return class, len(reps)
+}
