@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"sync"
 	"syscall"
@@ -42,6 +43,16 @@ type maskbenchReport struct {
 	PeakRSSMB            float64            `json:"peak_rss_mb"`
 	WallSeconds          float64            `json:"wall_s"`
 	InvalidAcceptedFiles []string           `json:"invalid_accepted_files,omitempty"`
+	// Jump-forward: tokens of valid instances that the grammar forced
+	// (Matcher.ForcedTokens returned them before they were sampled).
+	Tokens       int     `json:"tokens"`
+	ForcedTokens int     `json:"forced_tokens"`
+	ForcedShare  float64 `json:"forced_share"`
+	// State masks computed on first visit during the replays, the time
+	// they took, and the masks slower than 1 ms.
+	StateMasks   int     `json:"state_masks_computed"`
+	StateMaskMS  float64 `json:"state_mask_compute_ms"`
+	MasksOver1ms int     `json:"masks_over_1ms"`
 }
 
 // schemaResult is one schema's outcome.
@@ -53,6 +64,9 @@ type schemaResult struct {
 	validAcc, validRej            int
 	invalidRej, invalidAcc, stuck int
 	skipped, unsupported          bool
+	tokens, forced                int
+	stateMasks                    int
+	stateMaskTime                 time.Duration
 }
 
 func runMaskBench(e *env, args []string) int {
@@ -160,6 +174,10 @@ must be 0. stuck counts states where nothing, not even EOS, is allowed.`)
 		r.InvalidRejected += s.invalidRej
 		r.InvalidAccepted += s.invalidAcc
 		r.Stuck += s.stuck
+		r.Tokens += s.tokens
+		r.ForcedTokens += s.forced
+		r.StateMasks += s.stateMasks
+		r.StateMaskMS += ms(s.stateMaskTime.Nanoseconds())
 		if s.invalidAcc > 0 {
 			r.InvalidAcceptedFiles = append(r.InvalidAcceptedFiles, s.file)
 		}
@@ -169,6 +187,12 @@ must be 0. stuck counts states where nothing, not even EOS, is allowed.`)
 	}
 	r.Masks = len(masks)
 	r.MaskUS = replay.Summarize(masks)
+	for _, d := range masks {
+		if d > time.Millisecond {
+			r.MasksOver1ms++
+		}
+	}
+	r.ForcedShare = float64(r.ForcedTokens) / float64(max(r.Tokens, 1))
 	t := replay.Summarize(ttfm)
 	r.TTFMms["p50"], r.TTFMms["p99"], r.TTFMms["max"], r.TTFMms["mean"] = t.P50/1000, t.P99/1000, t.Max/1000, t.Mean/1000
 	var ru syscall.Rusage
@@ -188,6 +212,8 @@ must be 0. stuck counts states where nothing, not even EOS, is allowed.`)
 		m := r.MaskUS
 		fmt.Fprintf(w, "masks             %d: p25 %.2f p50 %.2f p75 %.2f p90 %.2f p99 %.2f p99.9 %.2f max %.1f mean %.2f µs\n", r.Masks, m.P25, m.P50, m.P75, m.P90, m.P99, m.P999, m.Max, m.Mean)
 		fmt.Fprintf(w, "ttfm              p50 %.2f p99 %.2f max %.1f ms\n", r.TTFMms["p50"], r.TTFMms["p99"], r.TTFMms["max"])
+		fmt.Fprintf(w, "first visits      %d state masks computed during the replays, %.1f ms in all; %d masks over 1 ms\n", r.StateMasks, r.StateMaskMS, r.MasksOver1ms)
+		fmt.Fprintf(w, "jump-forward      %d of %d valid-instance tokens forced (%.1f%%)\n", r.ForcedTokens, r.Tokens, 100*r.ForcedShare)
 		fmt.Fprintf(w, "peak rss          %.0f MB, wall %.1f s\n", r.PeakRSSMB, r.WallSeconds)
 		for _, s := range r.Skipped {
 			fmt.Fprintf(e.stderr, "skipped %s: not a JSONSchemaBench file\n", s)
@@ -268,7 +294,17 @@ func maskbenchSchema(path string, v *vocab.Vocabulary, timeout time.Duration) sc
 		}
 		m := c.NewMatcher()
 		ok := true
-		for _, t := range ids {
+		forcedUntil := 0 // ids[:forcedUntil] were forced
+		for i, t := range ids {
+			if *tc.Valid && i >= forcedUntil {
+				// Untimed: would jump-forward have supplied this token?
+				if toks, _ := m.ForcedTokens(); len(toks) > 0 && len(toks) <= len(ids)-i && slices.Equal(toks, ids[i:i+len(toks)]) {
+					forcedUntil = i + len(toks)
+				}
+			}
+			if *tc.Valid && i < forcedUntil {
+				res.forced++
+			}
 			s := time.Now()
 			m.FillMask(k)
 			d := time.Since(s)
@@ -300,6 +336,9 @@ func maskbenchSchema(path string, v *vocab.Vocabulary, timeout time.Duration) sc
 				res.stuck++
 			}
 		}
+		if *tc.Valid {
+			res.tokens += len(ids)
+		}
 		switch {
 		case *tc.Valid && ok:
 			res.validAcc++
@@ -317,6 +356,8 @@ func maskbenchSchema(path string, v *vocab.Vocabulary, timeout time.Duration) sc
 	if first {
 		res.ttfm = time.Since(t0)
 	}
+	st := c.Table.Stats()
+	res.stateMasks, res.stateMaskTime = st.States, st.Compute
 	res.compiled = true
 	return res
 }
