@@ -157,3 +157,68 @@ func BenchmarkFillMasks(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkDraftMasks measures speculative decoding: at every position of
+// Github_medium instances (json.gbnf, llama3_1, masks warm), the next k
+// tokens of the instance are checked as a draft with FillDraftMasks (a
+// mask per draft position plus one after, then a rollback). It reports
+// the cost per draft token.
+func BenchmarkDraftMasks(b *testing.B) {
+	dir, ok := shared.SharedDir()
+	if !ok {
+		b.Skip("../shared not found (set GRAMC_SHARED)")
+	}
+	src, err := os.ReadFile(filepath.Join(dir, "corpora/gbnf/json.gbnf"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	texts, err := replay.Texts(filepath.Join(dir, "corpora/jsonschemabench/Github_medium"), 20)
+	if err != nil {
+		b.Fatal(err)
+	}
+	v, err := vocab.Load(filepath.Join(dir, "vocab", "llama3_1"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	g, err := ebnf.Parse("json.gbnf", src)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := runtime.New(mustCompile(b, g, v), v).Precompute()
+	var paths [][]int32
+	for _, t := range texts {
+		if m := c.NewMatcher(); m.AcceptBytes(t) != nil {
+			continue
+		}
+		if ids, err := replay.Tokenize(v, t); err == nil {
+			paths = append(paths, ids)
+		}
+	}
+	for _, k := range []int{1, 4, 8} {
+		b.Run(fmt.Sprintf("k=%d", k), func(b *testing.B) {
+			masks := make([]*mask.Mask, k+1)
+			for i := range masks {
+				masks[i] = c.NewMask()
+			}
+			m := c.NewMatcher()
+			drafted := 0
+			for b.Loop() {
+				drafted = 0
+				for _, ids := range paths {
+					m.Reset()
+					for i := range ids {
+						d := ids[i:min(i+k, len(ids))]
+						if n := m.FillDraftMasks(d, masks); n != len(d) {
+							b.Fatalf("draft rejected at %d", n)
+						}
+						drafted += len(d)
+						if m.Accept(ids[i]) != nil {
+							b.Fatal("replay rejected")
+						}
+					}
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(drafted)/1000, "µs/draft-token")
+		})
+	}
+}
