@@ -5,7 +5,6 @@ package jsonschema
 // string content by jsonlex.Escape.
 
 import (
-	"errors"
 	"fmt"
 
 	sjs "github.com/santhosh-tekuri/jsonschema/v6"
@@ -18,8 +17,6 @@ import (
 )
 
 type numBounds = jsonlex.Bounds
-
-var errFormatUnsupported = errors.New("this format is not compiled yet")
 
 func lexNumber(b numBounds) (grammar.Expr, error) { return jsonlex.Number(b) }
 func lexChar() grammar.Expr                       { return jsonlex.Char() }
@@ -97,10 +94,4 @@ func ecmaRegexpEngine(pattern string) (sjs.Regexp, error) {
 		return nil, fmt.Errorf("%w: %v", regex.ErrUnsupported, err)
 	}
 	return &ecmaRegexp{src: pattern, prog: p}, nil
-}
-
-// lexFormat returns the string-content language of an asserted format.
-// None is compiled yet: asserted formats are refused.
-func lexFormat(name string) (grammar.Expr, error) {
-	return nil, errFormatUnsupported
 }

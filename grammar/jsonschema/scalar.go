@@ -448,7 +448,7 @@ func (c *compiler) stringBase(cs *cset) (rxl, error) {
 		if name, ok := c.formatOf(l); ok {
 			e, err := lexFormat(name)
 			if err != nil {
-				if err := c.unsupported(l, "format", fmt.Sprintf("format %q: %v", name, err)); err != nil {
+				if err := c.unsupported(l, "format", err.Error()); err != nil { // names the format
 					return rxl{}, err
 				}
 			} else {

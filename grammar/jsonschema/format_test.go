@@ -1,0 +1,367 @@
+package jsonschema
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	sjs "github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/gramc/gramc/automaton"
+	"github.com/gramc/gramc/compile"
+	"github.com/gramc/gramc/grammar"
+	"github.com/gramc/gramc/internal/shared"
+)
+
+// formatProgram compiles the quoted JSON string language of a format.
+func formatProgram(t testing.TB, name string) *automaton.Program {
+	t.Helper()
+	e, err := lexFormat(name)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	g := &grammar.Grammar{Root: "r", Rules: []*grammar.Rule{{Name: "r", Body: lexQuoted(e)}}}
+	p, err := compile.Compile(g, nil, compile.Options{})
+	if err != nil {
+		t.Fatalf("%s: compile: %v", name, err)
+	}
+	return p
+}
+
+func jsonQuote(s string) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.Encode(s)
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// escapeAllASCII writes every ASCII character of s as \u00XX (upper-case
+// hex on odd positions), the other characters as encoding/json does.
+func escapeAllASCII(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for i, r := range s {
+		switch {
+		case r < 0x80 && i%2 == 0:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		case r < 0x80:
+			fmt.Fprintf(&b, `\u%04X`, r)
+		default:
+			q := jsonQuote(string(r))
+			b.WriteString(q[1 : len(q)-1])
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// formatCases are valid and invalid strings per compiled format, beyond
+// the test suite's.
+var formatCases = map[string]struct{ valid, invalid []string }{
+	"date": {
+		valid:   []string{"2000-02-29", "2024-02-29", "1900-02-28", "0000-02-29", "9999-12-31", "2023-11-30"},
+		invalid: []string{"1900-02-29", "2023-02-29", "2023-11-31", "2023-1-01", "2023-01-01T00:00:00Z", "", "2023-13-01"},
+	},
+	"duration": {
+		valid:   []string{"P1W", "PT1S", "P1Y2M3DT4H5M6S", "P0D", "PT10H0M", "P1MT1M"},
+		invalid: []string{"P", "PT", "P1Y1W", "P1.5D", "p1D", "P1DT", "PT1S1M", "P1H", "PT10H0S"},
+	},
+	"ipv4": {
+		valid:   []string{"0.0.0.0", "255.255.255.255", "10.0.0.1", "199.249.1.99"},
+		invalid: []string{"01.0.0.0", "256.0.0.0", "1.2.3", "1.2.3.4.5", "1.2.3.4 ", "00.1.1.1"},
+	},
+	"ipv6": {
+		valid: []string{"::", "::1", "1::", "1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7::", "::2:3:4:5:6:7:8", "1::8",
+			"fe80::1:2", "::ffff:1.2.3.4", "1:2:3:4:5:6:1.2.3.4", "1::1.2.3.4", "ABCD:ef01::"},
+		invalid: []string{":", ":::", "1:2:3:4:5:6:7:8:9", "1::2::3", "1:2:3:4:5:6:7:1.2.3.4", "::1.2.3", "fe80::1%eth0",
+			"12345::", "1:2:3:4:5:6:7", "::01.2.3.4", "::g"},
+	},
+	"uuid": {
+		valid:   []string{"123e4567-e89b-12d3-a456-426614174000", "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF"},
+		invalid: []string{"123e4567e89b12d3a456426614174000", "{123e4567-e89b-12d3-a456-426614174000}", "123e4567-e89b-12d3-a456-42661417400g"},
+	},
+	"json-pointer": {
+		valid:   []string{"", "/", "//", "/a~0b~1c", "/\u00e9/\U0001F600", "/\"\\"},
+		invalid: []string{"a", "/~", "/~2", "#/a"},
+	},
+	"relative-json-pointer": {
+		valid:   []string{"0", "0#", "10/a", "3//"},
+		invalid: []string{"", "#", "00", "-1", "0/~", "1#/a", "0a"},
+	},
+	"uri": {
+		valid: []string{"a:", "a:b", "http://example.com", "http://[::1]:8080/p?q#f", "http://u:p@h:1/", "x-y.z+w:/a//b",
+			"http://%C3%A9.com/", "http://:80", "file:///etc/hosts", "mailto:a@b", "s://h/%2F?%3F#%23"},
+		invalid: []string{"", "/a", "1a:b", "http://[::1", "http://[v1.x]/", "http://a b/", "http://%41.com/", "http://h:8a/",
+			"http://a/%", "http://a/%g0", "http://[1.2.3.4]/", "http://é.com/", "http://a/b#c#d", "http://h/[x]"},
+	},
+	"uri-reference": {
+		valid:   []string{"", "a", "./a:b", "?q", "#f", "//h", "//", "/a/b", "a/b:c", "%41"},
+		invalid: []string{"a:b:c d", ":a", "a b", "/\\", "#\\", "%", "//h:p/"},
+	},
+	"iri": {
+		valid:   []string{"http://é.com/ü?ß#ø", "urn:é", "http://h/?\U000F0000", "http://[::1]/\u00e9"},
+		invalid: []string{"http://é:é@h/", "http://h/\U000F0000", "http://h/#\U000F0000", "http://h/\u0085", "é:x"},
+	},
+	"iri-reference": {
+		valid:   []string{"é", "/é", "#é", "", "?\U000F0000"},
+		invalid: []string{"\\", "é:x", "#\U000F0000"},
+	},
+	"uri-template": {
+		valid: []string{"", "http://example.com/{a}/{b:3}{;c*}", "x:{/y}", "/p?{x}{?y}", "{x}/{y:1}", "?{/x}", "a'b",
+			"http://h/{x}#{#y}", "mailto:{a}", "//h/{x}", "/{x.y,z}"},
+		invalid: []string{"{", "}", "{x", "{}", "{a,}", "{v:0}", "{v:01}", "{v:10000}", "{=x}", "a b", "{x}{",
+			// valid RFC 6570, rejected by the validator (net/url):
+			"{v:1}", "{?x}", "{/x}", "/p{?x}", "{#x}", "a%7B{x}", "http://{h}/", "x:/{/y}"},
+	},
+	"semver": {
+		valid:   []string{"0.0.0", "1.2.3-alpha.1+build.5", "1.0.0-0a", "1.0.0-x-y-z.--", "10.20.30+001"},
+		invalid: []string{"1.2", "01.2.3", "1.2.3-01", "1.2.3-", "1.2.3+", "1.2.3-a..b", "v1.2.3"},
+	},
+}
+
+func TestFormatCases(t *testing.T) {
+	for name, cs := range formatCases {
+		p := formatProgram(t, name)
+		for _, s := range cs.valid {
+			for _, text := range []string{jsonQuote(s), escapeAllASCII(s)} {
+				if !accepts(p, text) {
+					t.Errorf("%s: %s rejected", name, text)
+				}
+			}
+		}
+		for _, s := range cs.invalid {
+			for _, text := range []string{jsonQuote(s), escapeAllASCII(s)} {
+				if accepts(p, text) {
+					t.Errorf("%s: %s accepted", name, text)
+				}
+			}
+		}
+	}
+}
+
+// TestFormatSuite checks every compiled format on the string instances of
+// the JSON Schema Test Suite's format tests (all drafts), written plainly
+// and with every ASCII character escaped.
+func TestFormatSuite(t *testing.T) {
+	dir, ok := shared.SharedDir()
+	if !ok {
+		t.Skip("no ../shared")
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "corpora", "JSON-Schema-Test-Suite", "tests", "*", "optional", "format", "*.json"))
+	if len(files) == 0 {
+		t.Skip("JSON-Schema-Test-Suite not found")
+	}
+	// Valid for the suite, invalid for the validator: left out.
+	known := map[string]bool{
+		"http://[V1.fe]": true, // iri: IPvFuture; net/url requires an IPv6 address in brackets
+		// uri-template: net/url cuts the path at "?" and "#" and splits
+		// it at "/" even inside braces; a colon in the first segment of a
+		// scheme-less URL is an error.
+		"{#var}": true, "{/var}": true, "{?var}": true, "{v:1000}": true,
+	}
+	progs := map[string]*automaton.Program{}
+	checked := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var groups []struct {
+			Schema map[string]any `json:"schema"`
+			Tests  []struct {
+				Data  any  `json:"data"`
+				Valid bool `json:"valid"`
+			} `json:"tests"`
+		}
+		if err := json.Unmarshal(data, &groups); err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range groups {
+			name, _ := g.Schema["format"].(string)
+			if _, ok := formatBuilders[name]; !ok {
+				continue
+			}
+			p := progs[name]
+			if p == nil {
+				p = formatProgram(t, name)
+				progs[name] = p
+			}
+			for _, x := range g.Tests {
+				s, ok := x.Data.(string)
+				if !ok {
+					continue
+				}
+				for _, text := range []string{jsonQuote(s), escapeAllASCII(s)} {
+					checked++
+					if got := accepts(p, text); got != x.Valid && !(x.Valid && known[s]) {
+						t.Errorf("%s: %s: %s accepted=%v, suite says valid=%v", f[len(dir):], name, text, got, x.Valid)
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d instances checked", checked)
+}
+
+// TestFormatSubsetOfValidator samples strings from every compiled format's
+// automaton (random walks, escapes included) and checks that
+// santhosh-tekuri/jsonschema's format checker, which validates generated
+// documents, accepts each one. GRAMC_FORMAT_SAMPLES sets the number of
+// samples per format (1,500).
+func TestFormatSubsetOfValidator(t *testing.T) {
+	n := 1500
+	if testing.Short() {
+		n = 300
+	}
+	if v, err := strconv.Atoi(os.Getenv("GRAMC_FORMAT_SAMPLES")); err == nil {
+		n = v
+	}
+	var names []string
+	for name := range formatBuilders {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		p := formatProgram(t, name)
+		c := sjs.NewCompiler()
+		c.AssertFormat()
+		if err := c.AddResource("f.json", map[string]any{"format": name}); err != nil {
+			t.Fatal(err)
+		}
+		sch, err := c.Compile("f.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rng := rand.New(rand.NewSource(int64(len(name))))
+		bad := 0
+		for i := 0; i < n && bad < 5; i++ {
+			text, ok := randomText(p, rng, 200)
+			if !ok {
+				continue
+			}
+			var s string
+			if err := json.Unmarshal([]byte(text), &s); err != nil {
+				t.Errorf("%s: sampled %s is not a JSON string: %v", name, text, err)
+				bad++
+				continue
+			}
+			if err := sch.Validate(s); err != nil {
+				t.Errorf("%s: sampled %s (%q) is rejected by the validator: %v", name, text, s, err)
+				bad++
+			}
+		}
+	}
+}
+
+// randomText walks p from its start to an accepting state, choosing bytes
+// at random among those with a transition (every state of a trimmed
+// automaton can reach acceptance). It gives up after max bytes.
+func randomText(p *automaton.Program, rng *rand.Rand, max int) (string, bool) {
+	ps := automaton.NewParser(p)
+	var out []byte
+	var next []byte
+	for len(out) < max {
+		if ps.CanStop() && rng.Intn(4) == 0 {
+			return string(out), true
+		}
+		next = next[:0]
+		for b := 0; b < 256; b++ {
+			if ps.Push(byte(b)) {
+				next = append(next, byte(b))
+				ps.Pop()
+			}
+		}
+		if len(next) == 0 {
+			return string(out), ps.CanStop()
+		}
+		b := next[rng.Intn(len(next))]
+		ps.Push(b)
+		out = append(out, b)
+	}
+	return "", false
+}
+
+func TestFormatSizes(t *testing.T) {
+	var names []string
+	for n := range formatBuilders {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		start := time.Now()
+		p := formatProgram(t, n)
+		t.Logf("%-22s %6d states  %v", n, p.NumStates(), time.Since(start).Round(time.Millisecond))
+	}
+}
+
+func TestFormatRefused(t *testing.T) {
+	for _, n := range []string{"regex", "idn-hostname", "idn-email", "time", "date-time", "hostname", "email", "period"} {
+		_, err := lexFormat(n)
+		var fe *formatError
+		if !errors.As(err, &fe) || fe.Format != n || !errors.Is(err, errFormatUnsupported) {
+			t.Errorf("%s: got %v, want a *formatError naming it", n, err)
+		}
+	}
+}
+
+// BenchmarkFormatCompile measures lexFormat and compile.Compile per format.
+func BenchmarkFormatCompile(b *testing.B) {
+	var names []string
+	for n := range formatBuilders {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		b.Run(n, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				formatCache.Delete(n)
+				formatProgram(b, n)
+			}
+		})
+	}
+}
+
+// TestFormatSchemas goes through Compile: a compiled format constrains
+// the strings of a schema (and only strings), a refused one is an
+// *UnsupportedError on "format" whose reason names it, and with Lenient
+// it is listed and dropped.
+func TestFormatSchemas(t *testing.T) {
+	opts := Options{AssertFormat: true}
+	p := mustProgram(t, `{"format": "date", "maxLength": 10}`, opts)
+	for text, want := range map[string]bool{
+		`"2020-02-29"`: true, `"\u0032020-02-29"`: true, `"2021-02-29"`: false, `12`: true, `null`: true,
+		`"2020-02-2"`: false, `"x"`: false,
+	} {
+		if got := accepts(p, text); got != want {
+			t.Errorf("date: %s accepted=%v, want %v", text, got, want)
+		}
+	}
+	for _, name := range []string{"regex", "date-time", "hostname"} {
+		schema := `{"format": "` + name + `"}`
+		_, err := Compile([]byte(schema), opts)
+		var ue *UnsupportedError
+		if !errors.As(err, &ue) || ue.Keyword != "format" || !strings.Contains(ue.Reason, `"`+name+`"`) ||
+			strings.Count(err.Error(), `"`+name+`"`) != 1 {
+			t.Errorf("%s: got %v, want an UnsupportedError on format naming it once", name, err)
+		}
+		lenient := opts
+		lenient.Lenient = true
+		if _, err := Compile([]byte(schema), lenient); err != nil {
+			t.Errorf("%s, lenient: %v", name, err)
+		}
+	}
+	// Drafts 4 to 7 assert format by default.
+	p = mustProgram(t, `{"$schema": "http://json-schema.org/draft-07/schema#", "format": "ipv4"}`, Options{})
+	if accepts(p, `"1.2.3.04"`) || !accepts(p, `"1.2.3.4"`) {
+		t.Errorf("draft 7 ipv4 not asserted")
+	}
+}
