@@ -51,3 +51,24 @@ func forced(c *gramc.Compiled) []byte {
 	m.Accept('a')
 	return m.ForcedBytes()
 }
+
+// A JSON Schema compiled through a cache: the second request for the same
+// schema and vocabulary is a lookup, and its masks are already computed.
+// A keyword that cannot be enforced exactly is refused, naming it.
+func ExampleCompileSchemaCached() {
+	v := gramc.ByteVocabulary()
+	cache := gramc.NewCache(64)
+	schema := []byte(`{"type":"object","properties":{"ok":{"type":"boolean"}},"required":["ok"],"additionalProperties":false}`)
+	c1, err := gramc.CompileSchemaCached(cache, schema, v, gramc.SchemaOptions{})
+	if err != nil {
+		panic(err)
+	}
+	c2, _ := gramc.CompileSchemaCached(cache, schema, v, gramc.SchemaOptions{})
+	m := c2.NewMatcher()
+	fmt.Println(c1 == c2, m.AcceptBytes([]byte(`{"ok":true}`)) == nil && m.CanStop())
+	_, err = gramc.CompileSchema([]byte(`{"type":"string","format":"regex"}`), v, gramc.SchemaOptions{AssertFormat: true})
+	fmt.Println(err)
+	// Output:
+	// true true
+	// jsonschema: format at #/format is not supported: format "regex": ECMA-262 regular expressions are not a regular language (nested groups)
+}

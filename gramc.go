@@ -1,8 +1,8 @@
 // Package gramc is a structured-generation engine: it compiles grammars
-// (GBNF today; JSON Schema, regex and Lark next) to byte-level pushdown
-// automata, precomputes per-state vocabulary masks, and walks them token by
-// token so that a sampler only ever picks tokens that keep the output
-// inside the grammar.
+// (JSON Schema, GBNF, Lark, ECMA-262 regex) to byte-level pushdown
+// automata, computes each state's vocabulary mask once, and walks them
+// token by token so that a sampler only ever picks tokens that keep the
+// output inside the grammar.
 //
 // The five-line decode loop:
 //
@@ -14,15 +14,21 @@
 //
 // A Compiled grammar is immutable and safe for concurrent use; a Matcher
 // is one sequence's state and is not. Lower-level packages: grammar (the
-// IR), grammar/ebnf (GBNF), compile (IR → automaton), automaton (the
-// byte-level parser), vocab (tokenizers), mask (precomputed masks),
-// runtime (Matcher).
+// IR), grammar/jsonschema, grammar/ebnf (GBNF), grammar/lark,
+// grammar/regex (front ends), compile (IR → automaton), automaton (the
+// byte-level parser), vocab (tokenizers), mask (state masks), runtime
+// (Matcher, Cache, Decoder).
 package gramc
 
 import (
+	"crypto/sha256"
+	"fmt"
+
+	"github.com/gramc/gramc/automaton"
 	"github.com/gramc/gramc/compile"
 	"github.com/gramc/gramc/grammar"
 	"github.com/gramc/gramc/grammar/ebnf"
+	"github.com/gramc/gramc/grammar/jsonschema"
 	"github.com/gramc/gramc/mask"
 	"github.com/gramc/gramc/runtime"
 	"github.com/gramc/gramc/vocab"
@@ -39,6 +45,11 @@ type (
 	Matcher    = runtime.Matcher
 	Mask       = mask.Mask
 	Options    = compile.Options
+	// SchemaOptions choose the JSON Schema dialect, whitespace policy,
+	// format assertion and lenient mode.
+	SchemaOptions = jsonschema.Options
+	// Cache keeps compiled grammars by (key, vocabulary fingerprint).
+	Cache = runtime.Cache
 )
 
 // Sentinel errors of the Matcher.
@@ -60,7 +71,9 @@ func ByteVocabulary() *Vocabulary { return vocab.ByteLevel() }
 // ParseGBNF parses a grammar in llama.cpp's GBNF dialect.
 func ParseGBNF(filename string, src []byte) (*Grammar, error) { return ebnf.Parse(filename, src) }
 
-// Compile lowers g to an automaton and precomputes its masks for v.
+// Compile lowers g to an automaton for v. State masks are computed the
+// first time a Matcher reaches a state; call Precompute on the result to
+// compute them all at once.
 func Compile(g *Grammar, v *Vocabulary, opts ...Options) (*Compiled, error) {
 	var o Options
 	if len(opts) > 0 {
@@ -71,6 +84,37 @@ func Compile(g *Grammar, v *Vocabulary, opts ...Options) (*Compiled, error) {
 		return nil, err
 	}
 	return runtime.New(p, v), nil
+}
+
+// CompileSchema compiles a JSON Schema for v: the result accepts exactly
+// the JSON texts valid for the schema, or the error (an
+// *jsonschema.UnsupportedError) names the keyword and JSON pointer that
+// cannot be enforced exactly.
+func CompileSchema(schema []byte, v *Vocabulary, opts SchemaOptions) (*Compiled, error) {
+	p, err := schemaProgram(schema, v, opts)
+	if err != nil {
+		return nil, err
+	}
+	return runtime.New(p, v), nil
+}
+
+// NewCache returns a cache of at most size compiled grammars.
+func NewCache(size int) *Cache { return runtime.NewCache(size) }
+
+// CompileSchemaCached is CompileSchema through cache, keyed by a SHA-256 of
+// the schema text and the options: a schema seen before costs a lookup,
+// and its masks computed by earlier requests are reused.
+func CompileSchemaCached(cache *Cache, schema []byte, v *Vocabulary, opts SchemaOptions) (*Compiled, error) {
+	key := fmt.Sprintf("jsonschema:%x:%+v", sha256.Sum256(schema), opts)
+	return cache.Get(key, v, func() (*automaton.Program, error) { return schemaProgram(schema, v, opts) })
+}
+
+func schemaProgram(schema []byte, v *Vocabulary, opts SchemaOptions) (*automaton.Program, error) {
+	g, err := jsonschema.Compile(schema, opts)
+	if err != nil {
+		return nil, err
+	}
+	return compile.Compile(g, v, compile.Options{})
 }
 
 // NewMask returns an empty mask of width token ids.

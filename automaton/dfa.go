@@ -201,9 +201,11 @@ func (d *DFA) trim(live func(call bool, sym int32) bool) *DFA {
 	// Reverse reachability from accepting states.
 	rev := make([][]int32, n)
 	for s := range n {
+		last := Dead // runs of bytes to the same target add one edge
 		for b := range 256 {
-			if t := d.Next[s][b]; t != Dead {
+			if t := d.Next[s][b]; t != Dead && t != last {
 				rev[t] = append(rev[t], int32(s))
+				last = t
 			}
 		}
 		for _, e := range d.Calls[s] {
