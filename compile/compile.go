@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/gramc/gramc/automaton"
 	"github.com/gramc/gramc/grammar"
@@ -38,6 +39,20 @@ type Options struct {
 	InlineLimit int
 	// NoInline keeps every rule as its own automaton (for tests).
 	NoInline bool
+	// Deadline, when not zero, stops compiling with ErrTimeout once passed
+	// (checked before each rule and each regular sub-automaton).
+	Deadline time.Time
+}
+
+// ErrTimeout is returned (wrapped) when Options.Deadline passes.
+var ErrTimeout = errors.New("compile: time limit exceeded")
+
+// expired reports whether the deadline has passed.
+func (o *Options) expired() error {
+	if !o.Deadline.IsZero() && time.Now().After(o.Deadline) {
+		return ErrTimeout
+	}
+	return nil
 }
 
 func (o *Options) defaults() {
@@ -87,6 +102,9 @@ func Compile(g *grammar.Grammar, tokens TokenResolver, opts Options) (*automaton
 		}
 	}
 	for i := 0; i < len(c.specs); i++ { // specs grows as counter rules appear
+		if err := c.opts.expired(); err != nil {
+			return nil, err
+		}
 		if err := c.build(i); err != nil {
 			return nil, err
 		}
@@ -640,6 +658,9 @@ func (b *builder) repeat(e *grammar.Repeat, from, to int32) error {
 // that needs the stack (recursive rules, token terminals, permutations)
 // is refused.
 func (b *builder) regular(e grammar.Expr) (*automaton.DFA, error) {
+	if err := b.c.opts.expired(); err != nil {
+		return nil, err
+	}
 	n := automaton.NewNFA(b.c.opts.MaxRuleStates)
 	start, err := n.NewState()
 	if err != nil {

@@ -1,14 +1,17 @@
 package compile
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gramc/gramc/automaton"
 	"github.com/gramc/gramc/grammar"
+	"github.com/gramc/gramc/grammar/ebnf"
 )
 
 func accepts(p *automaton.Program, s string) bool {
@@ -234,5 +237,21 @@ func TestMachine(t *testing.T) {
 				t.Fatalf("%T %s: got %v", e, s, !want)
 			}
 		}
+	}
+}
+
+// TestDeadline: a passed deadline stops the compile with ErrTimeout.
+func TestDeadline(t *testing.T) {
+	g, err := ebnf.Parse("g", []byte(`root ::= a b
+a ::= "x"+
+b ::= "y"+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Compile(g, nil, Options{Deadline: time.Now().Add(-time.Second)}); !errors.Is(err, ErrTimeout) {
+		t.Fatalf("err = %v, want ErrTimeout", err)
+	}
+	if _, err := Compile(g, nil, Options{Deadline: time.Now().Add(time.Minute)}); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -256,7 +256,9 @@ func maskbenchSchema(path string, v *vocab.Vocabulary, timeout time.Duration) sc
 			ch <- compiled{nil, err}
 			return
 		}
-		p, err := compile.Compile(g, v, compile.Options{})
+		// The deadline stops the lowering soon after a timeout, so a
+		// timed-out schema does not keep a core busy for the rest of the run.
+		p, err := compile.Compile(g, v, compile.Options{Deadline: t0.Add(timeout)})
 		if err != nil {
 			ch <- compiled{nil, err}
 			return
