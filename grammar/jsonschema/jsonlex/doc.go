@@ -20,7 +20,9 @@
 //
 // Exponent policy. Exponent-free texts are always complete: every one
 // whose value satisfies the constraints is matched. Texts with an exponent
-// are matched as follows, and never otherwise:
+// are matched as follows, and never otherwise (under any constraint, the
+// exponent's value k has |k| < 10^MaxExpDigits, leading zeros aside: math/big,
+// which validators use to read such numbers, refuses larger exponents):
 //
 //   - No constraint at all: the whole RFC 8259 syntax.
 //   - Zero mantissas (-?0(\.0+)?[eE][+-]?[0-9]+, value 0): matched whenever 0
@@ -44,20 +46,26 @@
 //     a non-zero mantissa, except that multipleOf 1 (and, with "integer",
 //     any multipleOf 1/q) is "integer" and follows the rules above.
 //
-// multipleOf m = p/q (lowest terms) is exact for exponent-free texts: v is
-// a multiple of m iff it has at most K significant fraction digits (K from
-// the factors 2 and 5 of q), the last digits of v·10^K are a multiple of
-// the {2,5}-part of m scaled to an integer (2^x·5^y ≤ MaxMultiplePower, and
-// its last-digits expression within MaxMultipleSize nodes), and the integer
-// formed by all the digits of v is a multiple of p', the factor of p
-// coprime to 10 (p' ≤ MaxMultipleModulus). That last condition is one
-// cycle of r^e states per prime power r^e of p'; written as an expression
-// it grows exponentially with r^e, so only 3 and 7 fit MaxMultipleSize.
-// Hence multipleOf 2, 5, 8, 10, 1000, 0.1, 0.01, 0.25, 1e-8, 3, 6, 1.5, 7,
-// 21, 0.3, 0.07 are exact, while 9, 11, 13, 1024 and 0.123456789 are
-// refused with ErrUnsupported. With "integer", multipleOf p/q becomes
-// multipleOf p. multipleOf is combined with bounds, and the prime-power
-// conditions with each other, by intersection (grammar.And).
+// multipleOf m = p/q (lowest terms) is exact for exponent-free texts, for
+// any m within the size limits: v is a multiple of m iff it has at most K
+// significant fraction digits (K from the factors 2 and 5 of q), the last
+// digits of v·10^K are a multiple of the {2,5}-part E = 2^x·5^y of m
+// scaled to an integer, and the integer N formed by all the digits of v is
+// a multiple of p', the factor of p coprime to 10. The last condition is
+// an explicit automaton (grammar.Machine) over the remainders N mod p'
+// (p'+4 states, p' ≤ MaxMultipleModulus = 10,000; since 10 is invertible
+// mod p', it does not depend on where the point is). The {2,5} condition
+// is an expression over the residues mod E when it fits MaxMultipleSize,
+// else an automaton over (N mod E, fraction digits read) with E·(K+2)+1 ≤
+// MaxMultipleStates states. The parts are intersected with the bounds
+// (grammar.And); a product beyond the compiler's automaton limit is
+// refused. Hence multipleOf 2, 7, 9, 11, 13, 99, 1024, 9973, 0.01, 0.3,
+// 0.123, 1e-8, 11/7 are exact, while 10007, 65536 (E too large),
+// 0.0009765625 (2^-10: E = 5^10) and 0.123456789 (numerator beyond
+// MaxMultipleModulus) are refused with ErrUnsupported. With "integer",
+// multipleOf p/q becomes multipleOf p. A text with an exponent and a
+// non-zero mantissa is never matched under a multipleOf other than 1 (see
+// the exponent policy).
 //
 // Bounds that are not terminating decimals (1/3) are refused when the
 // number is not "integer" (integer bounds round them exactly). When no
@@ -68,7 +76,8 @@
 // Sizes: the unconstrained number is 9 DFA states, "integer" 57, an
 // integer range like [0, 100] 14; decimal bounds cost about 14 states per
 // exponent value of the ExpRange window (about 100 for [0, 1]; 18 without
-// exponent forms); multipleOf 0.01 13, 7 17.
+// exponent forms); multipleOf 0.01 13, 7 17 (about p'+10 for a divisor
+// coprime to 10).
 //
 // # Strings
 //

@@ -20,65 +20,70 @@ import (
 // integer v·10^K is a multiple of E = D·10^K = 2^x·5^y, which depends
 // only on its last L = max(x, y) digits. So the language is the
 // intersection of a "last digits" language (exact, direct construction
-// over the residues mod E) and, when p' > 1, a "digits mod p'" language
-// (a cycle of p' states written as a regular expression by state
-// elimination, which grows fast: refused beyond MaxMultipleSize).
+// over the residues mod E: an expression, or an explicit automaton when the
+// expression grows beyond MaxMultipleSize) and, when p' > 1, a "digits mod
+// p'" language (an explicit automaton of p'+4 states, grammar.Machine: its
+// regular expression would grow exponentially with p').
 
 // multiples returns the expressions whose intersection matches the
 // exponent-free number texts whose value is a multiple of m, and the
 // texts of 0 with any exponent.
 func multiples(m *big.Rat) ([]grammar.Expr, error) {
+	k, E, l, pp, err := twoFive(m)
+	if err != nil {
+		return nil, err
+	}
+	var last grammar.Expr
+	lastStates := int64(1)
+	if E.Cmp(big.NewInt(MaxMultiplePower)) <= 0 {
+		if x := lastDigits(E.Int64(), l, k); x != nil && treeSize(x) <= MaxMultipleSize {
+			last, lastStates = x, int64(treeSize(x))
+		}
+	}
+	if last == nil {
+		// The last-digits expression is too large: the automaton of the
+		// residues mod E (E·(k+2)+1 states) instead.
+		if !E.IsInt64() || E.Int64() > MaxMultipleStates || E.Int64()*int64(k+2)+1 > MaxMultipleStates {
+			return nil, fmt.Errorf("%w: multipleOf %s: its factors 2 and 5 (2^%d·5^%d after scaling to an integer, %d fraction digits) need more than %d automaton states",
+				ErrUnsupported, m.RatString(), strip(new(big.Int).Set(E), 2), strip(new(big.Int).Set(E), 5), k, MaxMultipleStates)
+		}
+		plain := seq(opt(lit("-")), intPart(), opt(seq(lit("."), plus(digit())))) // the machine checks no syntax
+		last = alt(and(lastDigitsMachine(E.Int64(), k), plain), zeroWithExp())
+		lastStates = E.Int64()*int64(k+2) + 1
+	}
+	parts := []grammar.Expr{last}
+	if pp > 1 {
+		// The product with the residues mod p' is built when the grammar
+		// is compiled: bound its size.
+		if lastStates*(pp+4) > MaxMultipleProduct {
+			return nil, fmt.Errorf("%w: multipleOf %s: the residues mod %d combined with its factors 2 and 5 exceed %d automaton states",
+				ErrUnsupported, m.RatString(), pp, MaxMultipleProduct)
+		}
+		parts = append(parts, digitsMod(int(pp)))
+	}
+	return parts, nil
+}
+
+// twoFive splits m = p/q (lowest terms) for multiples: k, the significant
+// fraction digits a multiple may have; E = 2^x·5^y, what v·10^k must be a
+// multiple of; l = max(x, y), the last digits that decide it; pp, the
+// factor of p coprime to 10.
+func twoFive(m *big.Rat) (k int, E *big.Int, l int, pp int64, err error) {
 	p := new(big.Int).Set(m.Num())
 	q := new(big.Int).Set(m.Denom())
 	a, b := strip(p, 2), strip(p, 5)
 	c, d := strip(q, 2), strip(q, 5)
 	t2, t5 := a-c, b-d
-	k := max(0, -t2, -t5)
+	k = max(0, -t2, -t5)
 	x, y := t2+k, t5+k
 	if k > MaxBoundDigits {
-		return nil, fmt.Errorf("%w: multipleOf %s needs more than %d fraction digits", ErrUnsupported, m.RatString(), MaxBoundDigits)
-	}
-	E := new(big.Int).Mul(new(big.Int).Exp(big.NewInt(2), big.NewInt(int64(x)), nil), new(big.Int).Exp(big.NewInt(5), big.NewInt(int64(y)), nil))
-	if E.Cmp(big.NewInt(MaxMultiplePower)) > 0 {
-		return nil, fmt.Errorf("%w: multipleOf %s: its factors 2 and 5 (2^%d·5^%d after scaling) exceed %d", ErrUnsupported, m.RatString(), x, y, MaxMultiplePower)
+		return 0, nil, 0, 0, fmt.Errorf("%w: multipleOf %s needs more than %d fraction digits", ErrUnsupported, m.RatString(), MaxBoundDigits)
 	}
 	if !p.IsInt64() || p.Int64() > MaxMultipleModulus {
-		return nil, fmt.Errorf("%w: multipleOf %s: its factor %s coprime to 10 exceeds %d", ErrUnsupported, m.RatString(), p, MaxMultipleModulus)
+		return 0, nil, 0, 0, fmt.Errorf("%w: multipleOf %s: its factor %s coprime to 10 exceeds %d", ErrUnsupported, m.RatString(), p, MaxMultipleModulus)
 	}
-	last := lastDigits(E.Int64(), max(x, y), k)
-	if last == nil || treeSize(last) > MaxMultipleSize {
-		return nil, fmt.Errorf("%w: multipleOf %s: expression too large", ErrUnsupported, m.RatString())
-	}
-	parts := []grammar.Expr{last}
-	// p' = Π r^e: one "digits mod r^e" language per prime power (their
-	// intersection is "digits mod p'", and each is far smaller).
-	for _, f := range primePowers(p.Int64()) {
-		mod, err := digitsMod(int(f))
-		if err != nil {
-			return nil, fmt.Errorf("multipleOf %s: %w", m.RatString(), err)
-		}
-		parts = append(parts, mod)
-	}
-	return parts, nil
-}
-
-// primePowers splits n ≥ 1 into its prime powers.
-func primePowers(n int64) []int64 {
-	var out []int64
-	for f := int64(2); f*f <= n; f++ {
-		if n%f == 0 {
-			pp := int64(1)
-			for n%f == 0 {
-				n /= f
-				pp *= f
-			}
-			out = append(out, pp)
-		}
-	}
-	if n > 1 {
-		out = append(out, n)
-	}
-	return out
+	E = new(big.Int).Mul(new(big.Int).Exp(big.NewInt(2), big.NewInt(int64(x)), nil), new(big.Int).Exp(big.NewInt(5), big.NewInt(int64(y)), nil))
+	return k, E, max(x, y), p.Int64(), nil
 }
 
 // strip divides n by f as often as it can and returns how often.
@@ -108,6 +113,16 @@ func strip(n *big.Int, f int64) int {
 // first l-k window digits (when l > k, with implicit leading zeros when it
 // is shorter), fraction digit i (from 1) is window digit l-k+i-1.
 func lastDigits(e int64, l, k int) grammar.Expr {
+	x := lastMantissa(e, l, k)
+	if x == nil {
+		return nil
+	}
+	return alt(x, zeroWithExp())
+}
+
+// lastMantissa is lastDigits without the exponent forms of 0: exponent-free
+// texts only.
+func lastMantissa(e int64, l, k int) grammar.Expr {
 	w := make([]int64, l)
 	pw := int64(1) % e
 	for t := l - 1; t >= 0; t-- {
@@ -214,7 +229,7 @@ func lastDigits(e int64, l, k int) grammar.Expr {
 	if nodes > MaxMultipleSize {
 		return nil
 	}
-	return alt(seq(opt(lit("-")), mant), zeroWithExp())
+	return seq(opt(lit("-")), mant)
 }
 
 // digitSet matches one of the given decimal digits (sorted).
@@ -235,114 +250,97 @@ func digitSet(ds []int) grammar.Expr {
 }
 
 // digitsMod matches -?S([eE][+-]?[0-9]+)? where S is any string of digits
-// and points whose digits, read as one integer, are a multiple of p
+// and points whose digits, read as one integer N, are a multiple of p
 // (coprime to 10, > 1). It checks no syntax: it is meant to be intersected
-// with a number language. The automaton (states = remainders) is turned
-// into an expression by state elimination.
-func digitsMod(p int) (grammar.Expr, error) {
-	type rx struct {
-		e grammar.Expr
-		n int
-	}
-	rAlt := func(x, y *rx) *rx {
-		if x == nil {
-			return y
-		}
-		if y == nil {
-			return x
-		}
-		return &rx{alt(x.e, y.e), x.n + y.n + 1}
-	}
-	rSeq := func(xs ...*rx) *rx {
-		var es []grammar.Expr
-		n := 1
-		for _, x := range xs {
-			if x == nil {
-				return nil
+// with a number language. Since 10 is invertible mod p, the value N·10^j
+// of such a text is a multiple of p for every j: the exponent does not
+// matter. It is an explicit automaton (grammar.Machine) over the
+// remainders N mod p: p+4 states (the regular expression of this cycle
+// grows exponentially with p).
+func digitsMod(p int) grammar.Expr {
+	const (
+		start = 0
+		rem0  = 1 // state of remainder r is rem0+r
+	)
+	x1, x2, x3 := p+1, p+2, p+3 // after [eE], after its sign, in the exponent digits
+	m := &grammar.Machine{States: make([]grammar.MachineState, p+4)}
+	digitEdges := func(from int, to func(d int) int) []grammar.MachineEdge {
+		var es []grammar.MachineEdge
+		for d := 0; d <= 9; d++ {
+			t := to(d)
+			if n := len(es); n > 0 && es[n-1].To == t && es[n-1].Hi == byte('0'+d-1) {
+				es[n-1].Hi++
+				continue
 			}
-			es = append(es, x.e)
-			n += x.n
+			es = append(es, grammar.MachineEdge{Lo: byte('0' + d), Hi: byte('0' + d), To: t})
 		}
-		return &rx{seq(es...), n}
+		return es
 	}
-	// States 0..p-1 are remainders; s = p is the start, f = p+1 the end.
-	n := p + 2
-	s, f := p, p+1
-	edge := make([][]*rx, n)
-	for i := range edge {
-		edge[i] = make([]*rx, n)
-	}
+	m.States[start].Edges = append(digitEdges(start, func(d int) int { return rem0 + d%p }),
+		grammar.MachineEdge{Lo: '-', Hi: '-', To: rem0})
 	for r := range p {
-		byTarget := make([][]int, p)
-		for d := range 10 {
-			t := (10*r + d) % p
-			byTarget[t] = append(byTarget[t], d)
-		}
-		for t, ds := range byTarget {
-			if len(ds) == 0 {
-				continue
-			}
-			c := digitSet(ds)
-			if t == r {
-				// The point is a loop everywhere: it does not change N.
-				c = alt(c, lit("."))
-			}
-			edge[r][t] = &rx{c, 2}
-		}
-		if edge[r][r] == nil {
-			edge[r][r] = &rx{lit("."), 1}
+		st := &m.States[rem0+r]
+		st.Edges = digitEdges(rem0+r, func(d int) int { return rem0 + (10*r+d)%p })
+		st.Edges = append(st.Edges, grammar.MachineEdge{Lo: '.', Hi: '.', To: rem0 + r}) // the point does not change N
+		if r == 0 {
+			st.Accept = true
+			st.Edges = append(st.Edges, grammar.MachineEdge{Lo: 'E', Hi: 'E', To: x1}, grammar.MachineEdge{Lo: 'e', Hi: 'e', To: x1})
 		}
 	}
-	edge[s][0] = &rx{eps(), 1}
-	edge[0][f] = &rx{eps(), 1}
-	alive := make([]bool, n)
-	for i := range alive {
-		alive[i] = true
+	m.States[x1].Edges = []grammar.MachineEdge{{Lo: '+', Hi: '+', To: x2}, {Lo: '-', Hi: '-', To: x2}, {Lo: '0', Hi: '9', To: x3}}
+	m.States[x2].Edges = []grammar.MachineEdge{{Lo: '0', Hi: '9', To: x3}}
+	m.States[x3].Edges = []grammar.MachineEdge{{Lo: '0', Hi: '9', To: x3}}
+	m.States[x3].Accept = true
+	return m
+}
+
+// lastDigitsMachine is lastDigits(e, l, k) as an explicit automaton,
+// without the exponent forms of 0 (the caller adds them): -?S where S is
+// an exponent-free number text (syntax not checked) with at most k
+// significant fraction digits whose value v makes v·10^k a multiple of e.
+// States: the start, the remainders mod e of the integer part, and the
+// remainders after f = 0..k fraction digits (after k, only zeros).
+func lastDigitsMachine(e int64, k int) grammar.Expr {
+	E := int(e)
+	intState := func(r int) int { return 1 + r }
+	fracState := func(r, f int) int { return 1 + E + f*E + r }
+	m := &grammar.Machine{States: make([]grammar.MachineState, 1+E*(k+2))}
+	// pow[f] = 10^(k-f) mod e: the weight of the missing fraction digits.
+	pow := make([]int, k+1)
+	w := 1 % E
+	for f := k; f >= 0; f-- {
+		pow[f] = w
+		w = w * 10 % E
 	}
-	for range p {
-		best, cost := -1, 0
-		for v := range p {
-			if !alive[v] {
+	digitEdges := func(to func(d int) int) []grammar.MachineEdge {
+		var es []grammar.MachineEdge
+		for d := 0; d <= 9; d++ {
+			t := to(d)
+			if t < 0 {
 				continue
 			}
-			c := 0
-			for i := range n {
-				if i == v || !alive[i] || edge[i][v] == nil {
-					continue
-				}
-				for j := range n {
-					if j != v && alive[j] && edge[v][j] != nil {
-						c += edge[i][v].n + edge[v][j].n
-					}
-				}
-			}
-			if best < 0 || c < cost {
-				best, cost = v, c
-			}
-		}
-		v := best
-		var loop *rx
-		if l := edge[v][v]; l != nil {
-			loop = &rx{star(l.e), l.n + 1}
-		} else {
-			loop = &rx{eps(), 1}
-		}
-		for i := range n {
-			if i == v || !alive[i] || edge[i][v] == nil {
+			if n := len(es); n > 0 && es[n-1].To == t && es[n-1].Hi == byte('0'+d-1) {
+				es[n-1].Hi++
 				continue
 			}
-			for j := range n {
-				if j == v || !alive[j] || edge[v][j] == nil {
-					continue
-				}
-				edge[i][j] = rAlt(edge[i][j], rSeq(edge[i][v], loop, edge[v][j]))
-				if edge[i][j].n > MaxMultipleSize {
-					return nil, fmt.Errorf("%w: the digits-mod-%d automaton has no regular expression within %d nodes", ErrUnsupported, p, MaxMultipleSize)
-				}
+			es = append(es, grammar.MachineEdge{Lo: byte('0' + d), Hi: byte('0' + d), To: t})
+		}
+		return es
+	}
+	m.States[0].Edges = append(digitEdges(func(d int) int { return intState(d % E) }), grammar.MachineEdge{Lo: '-', Hi: '-', To: intState(0)})
+	for r := range E {
+		st := &m.States[intState(r)]
+		st.Edges = append(digitEdges(func(d int) int { return intState((10*r + d) % E) }), grammar.MachineEdge{Lo: '.', Hi: '.', To: fracState(r, 0)})
+		st.Accept = r*pow[0]%E == 0
+		for f := 0; f <= k; f++ {
+			st := &m.States[fracState(r, f)]
+			st.Accept = r*pow[f]%E == 0
+			if f < k {
+				st.Edges = digitEdges(func(d int) int { return fracState((10*r+d)%E, f+1) })
+			} else {
+				st.Edges = []grammar.MachineEdge{{Lo: '0', Hi: '0', To: fracState(r, k)}} // beyond k digits: zeros only
 			}
 		}
-		alive[v] = false
 	}
-	body := edge[s][f]
-	return seq(opt(lit("-")), body.e, opt(anyExp())), nil
+	return m
 }

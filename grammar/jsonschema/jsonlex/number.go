@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"strings"
 
+	"github.com/gramc/gramc/compile"
 	"github.com/gramc/gramc/grammar"
 )
 
@@ -29,17 +31,34 @@ const (
 	// IntFracDigits bounds the fraction digits of the mantissa of an
 	// integer written with an exponent (1.25e2) under "integer".
 	IntFracDigits = 9
+	// MaxExpDigits bounds the significant digits (leading zeros aside) of
+	// the exponent of the exponent forms accepted under a constraint
+	// (zero mantissas, "integer", half-line bounds): |k| < 10^5. Validators
+	// read constrained numbers as exact rationals, and math/big (Go's
+	// Rat.SetString, which santhosh-tekuri/jsonschema uses) refuses an
+	// exponent beyond 10^6 or one that overflows int64: such a number would
+	// fail "integer" or make the validator fail outright, so it is left out.
+	MaxExpDigits = 5
 	// MaxMultipleModulus bounds the factor of a multipleOf that is coprime
-	// to 10 (its numerator without factors 2 and 5); the automaton that
-	// tracks it is a cycle, whose regular expression grows exponentially,
-	// so in practice only 3 and 7 (and their products with powers of 2 and
-	// 5, and their decimal fractions) fit MaxMultipleSize.
-	MaxMultipleModulus = 64
-	// MaxMultipleSize bounds the expression size of a multipleOf language.
+	// to 10 (its numerator without factors 2 and 5): the automaton of the
+	// remainders of the digits modulo that factor (a grammar.Machine) has
+	// that many states, plus 4.
+	MaxMultipleModulus = 10_000
+	// MaxMultipleSize bounds the expression size of the last-digits
+	// language of a multipleOf; beyond it an automaton is built instead.
 	MaxMultipleSize = 60_000
+	// MaxMultipleStates bounds that automaton: 2^x·5^y·(k+2)+1 states for
+	// the power-of-2-and-5 part 2^x·5^y of a multipleOf after scaling by
+	// 10^k to an integer (1024: 2,049 states; 65536 is refused).
+	MaxMultipleStates = 100_000
+	// MaxMultipleProduct bounds the product of the two parts of a
+	// multipleOf (both automata are intersected when the grammar is
+	// compiled).
+	MaxMultipleProduct = 2_000_000
 	// MaxMultiplePower bounds the power-of-2-and-5 part of a multipleOf
-	// (after scaling to an integer): the last digits of a multiple of 2^x·5^y
-	// are checked against the residues mod 2^x·5^y.
+	// (after scaling to an integer) for which the last digits are written
+	// as an expression over the residues mod 2^x·5^y (smaller than the
+	// automaton when it fits MaxMultipleSize).
 	MaxMultiplePower = 100_000
 )
 
@@ -93,14 +112,36 @@ func Number(b Bounds) (grammar.Expr, error) {
 		}
 		parts = append(parts, e)
 	}
-	if m != nil {
-		es, err := multiples(m)
-		if err != nil {
-			return nil, err
-		}
-		parts = append(parts, es...)
+	if m == nil {
+		return and(parts...), nil
 	}
-	return and(parts...), nil
+	es, err := multiples(m)
+	if err != nil {
+		return nil, err
+	}
+	e := and(append(parts, es...)...)
+	if hasMachine(e) {
+		// The remainder automata are intersected with the bounds when the
+		// grammar is compiled: refuse a product beyond the compiler's
+		// limits here, where the keyword is known.
+		g := &grammar.Grammar{Root: "n", Rules: []*grammar.Rule{{Name: "n", Body: e}}}
+		if _, err := compile.Compile(g, nil, compile.Options{}); err != nil && (errors.Is(err, compile.ErrTooLarge) || strings.Contains(err.Error(), "too large")) {
+			return nil, fmt.Errorf("%w: multipleOf %s with these bounds: %v", ErrUnsupported, m.RatString(), err)
+		}
+	}
+	return e, nil
+}
+
+// hasMachine reports whether e contains a grammar.Machine.
+func hasMachine(e grammar.Expr) bool {
+	found := false
+	grammar.Walk(e, func(x grammar.Expr) bool {
+		if _, ok := x.(*grammar.Machine); ok {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 // anyNumber is the whole RFC 8259 number syntax.
@@ -116,13 +157,25 @@ func anyExp() grammar.Expr {
 	return seq(byteClass('e', 'E'), opt(byteClass('+', '-')), plus(digit()))
 }
 
+// boundedExp is [eE][+-]?0*[0-9]{1,MaxExpDigits}: anyExp with |k| <
+// 10^MaxExpDigits, for the exponent forms accepted under a constraint.
+func boundedExp() grammar.Expr {
+	return seq(byteClass('e', 'E'), opt(byteClass('+', '-')), expDigits())
+}
+
+// expDigits matches exponent digits (leading zeros allowed) of a value
+// below 10^MaxExpDigits.
+func expDigits() grammar.Expr {
+	return seq(star(lit("0")), rep(digit(), 1, MaxExpDigits))
+}
+
 // zeroFrac is (\.0+)?: the fraction parts of an integer value.
 func zeroFrac() grammar.Expr { return opt(seq(lit("."), plus(lit("0")))) }
 
 // zeroWithExp matches the texts of the value 0 with an exponent: any sign,
 // any zero mantissa, any exponent.
 func zeroWithExp() grammar.Expr {
-	return seq(opt(lit("-")), lit("0"), zeroFrac(), anyExp())
+	return seq(opt(lit("-")), lit("0"), zeroFrac(), boundedExp())
 }
 
 // expOf matches the exponent texts ([eE] and the exponent digits, with any
@@ -142,7 +195,7 @@ func expOf(k int) grammar.Expr {
 // "integer": 1.0 and 1e2 are integers): every exponent-free one, the zero
 // mantissas with any exponent, and the non-zero ones of posIntExp.
 func integerNumber() grammar.Expr {
-	return seq(opt(lit("-")), alt(seq(intPart(), zeroFrac()), seq(lit("0"), zeroFrac(), anyExp()), posIntExp()))
+	return seq(opt(lit("-")), alt(seq(intPart(), zeroFrac()), seq(lit("0"), zeroFrac(), boundedExp()), posIntExp()))
 }
 
 // posIntExp matches the texts m e k of positive integers with an exponent
@@ -155,7 +208,7 @@ func posIntExp() grammar.Expr {
 	var alts []grammar.Expr
 	// j = 0: an integer mantissa and an exponent ≥ 0 (also -0).
 	alts = append(alts, seq(digits(1, 9), star(digit()), zeroFrac(), e,
-		alt(seq(opt(lit("+")), plus(digit())), seq(lit("-"), plus(lit("0"))))))
+		alt(seq(opt(lit("+")), expDigits()), seq(lit("-"), plus(lit("0"))))))
 	for j := 1; j <= IntFracDigits; j++ {
 		// A non-zero mantissa with j fraction digits: a non-zero integer
 		// part, or 0 and a non-zero fraction.
@@ -164,9 +217,14 @@ func posIntExp() grammar.Expr {
 			zeroInt = append(zeroInt, seq(rep(lit("0"), a, a), digits(1, 9), rep(digit(), j-1-a, j-1-a)))
 		}
 		m := alt(seq(digits(1, 9), star(digit()), lit("."), rep(digit(), j, j)), seq(lit("0."), alt(zeroInt...)))
-		alts = append(alts, seq(m, e, opt(lit("+")), atLeastInt(int64(j))))
+		alts = append(alts, seq(m, e, opt(lit("+")), star(lit("0")), intRange(big.NewInt(int64(j)), maxExp())))
 	}
 	return alt(alts...)
+}
+
+// maxExp is the largest exponent value of the bounded exponent forms.
+func maxExp() *big.Int {
+	return new(big.Int).Sub(new(big.Int).Exp(big.NewInt(10), big.NewInt(MaxExpDigits), nil), big.NewInt(1))
 }
 
 // nonZeroMantissa matches the mantissas (exponent-free number texts
@@ -352,7 +410,7 @@ func decBounded(iv interval, withExp bool) (grammar.Expr, error) {
 			continue
 		}
 		if s.iv.lo.Sign() == 0 && s.iv.hi == nil {
-			alts = append(alts, seq(lit(s.sign), nonZeroMantissa(), anyExp()))
+			alts = append(alts, seq(lit(s.sign), nonZeroMantissa(), boundedExp()))
 			continue
 		}
 		for k := -ExpRange; k <= ExpRange; k++ {

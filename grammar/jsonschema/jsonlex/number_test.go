@@ -355,7 +355,8 @@ func TestNumberBounds(t *testing.T) {
 func TestNumberMultipleOf(t *testing.T) {
 	t.Parallel()
 	r := rand.New(rand.NewSource(2))
-	for _, m := range []string{"1", "2", "3", "5", "7", "10", "1000", "0.1", "0.01", "1.5", "0.25", "2.5", "8", "21", "0.3", "1e-8", "0.0001", "6", "12.5", "0.07", "1/3", "4/3"} {
+	for _, m := range []string{"1", "2", "3", "5", "7", "10", "1000", "0.1", "0.01", "1.5", "0.25", "2.5", "8", "21", "0.3", "1e-8", "0.0001", "6", "12.5", "0.07", "1/3", "4/3",
+		"9", "11", "13", "67", "99", "0.123", "2.56", "0.0625", "0.19", "11/7", "320", "3e-5"} {
 		for _, c := range []Bounds{{}, {Integer: true}, {Min: rat("0"), Max: rat("100")}, {Min: rat("-7.5"), ExclMin: true, Max: rat("1e12")}, {Integer: true, Min: rat("-50"), Max: rat("50"), ExclMax: true}} {
 			c.MultipleOf = rat(m)
 			checkNumber(t, r, c, 900)
@@ -363,9 +364,78 @@ func TestNumberMultipleOf(t *testing.T) {
 	}
 }
 
+// TestMultipleOfBruteForce compares multipleOf languages (remainder
+// automata for any divisor) with big.Rat on every integer in a range and
+// on decimals with up to 3 fraction digits, in several spellings.
+func TestMultipleOfBruteForce(t *testing.T) {
+	t.Parallel()
+	for _, m := range []string{"9", "11", "13", "99", "127", "1024", "0.3", "0.13", "2.2", "0.0121", "1/7", "36"} {
+		for _, b := range []Bounds{{MultipleOf: rat(m)}, {MultipleOf: rat(m), Integer: true}, {MultipleOf: rat(m), Min: rat("-40"), Max: rat("5000")}} {
+			e, err := Number(b)
+			if err != nil {
+				t.Fatalf("%s: %v", boundsString(b), err)
+			}
+			l := compileExpr(t, e)
+			var texts []string
+			for i := -1500; i <= 1500; i++ {
+				texts = append(texts, fmt.Sprint(i), fmt.Sprintf("%d.0", i), fmt.Sprintf("%d.00", i))
+			}
+			for i := -1500; i <= 1500; i += 13 {
+				for _, f := range []string{"1", "3", "5", "9", "01", "13", "21", "121", "363", "25", "001", "999", "30", "300"} {
+					texts = append(texts, fmt.Sprintf("%d.%s", i, f))
+				}
+			}
+			texts = append(texts, "1e2", "-2E+3", "0e5", "-0.0E-7", "36e0", "1024e0", "00", "-", "1.", ".5", "-01", "123456789012345678901234567890", "-99999999999999999999999999999900", "1"+strings.Repeat("0", 40))
+			for _, s := range texts {
+				got := l.accepts(s)
+				n, ok := parseNum(s)
+				want := ok && expectedNum(b, n)
+				if got && (!ok || !satisfies(n.v, b)) {
+					t.Errorf("%s: FALSE POSITIVE %q", boundsString(b), s)
+				} else if got != want {
+					t.Errorf("%s: %q accepted=%v, want %v", boundsString(b), s, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestMultipleOfLargeDivisor: a prime near the modulus limit (a 9,977-state
+// remainder automaton), on multiples and near misses of all sizes; with a
+// bound that lets 13-digit numbers through, the product with the bounds
+// exceeds the compiler's limit and is refused.
+func TestMultipleOfLargeDivisor(t *testing.T) {
+	e, err := Number(Bounds{MultipleOf: rat("9973")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := compileExpr(t, e)
+	r := rand.New(rand.NewSource(3))
+	d := big.NewInt(9973)
+	for range 300 {
+		k := new(big.Int).Rand(r, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(1+r.Intn(30))), nil))
+		if r.Intn(2) == 0 {
+			k.Neg(k)
+		}
+		v := new(big.Int).Mul(k, d)
+		for _, c := range []struct {
+			s    string
+			want bool
+		}{{v.String(), true}, {v.String() + ".0", true}, {new(big.Int).Add(v, big.NewInt(1)).String(), false},
+			{new(big.Int).Add(v, big.NewInt(9972)).String(), false}, {v.String() + ".5", false}} {
+			if l.accepts(c.s) != c.want {
+				t.Errorf("multipleOf 9973: %s accepted=%v", c.s, !c.want)
+			}
+		}
+	}
+	if _, err := Number(Bounds{MultipleOf: rat("9973"), Min: rat("-7.5"), Max: rat("1e12")}); !errors.Is(err, ErrUnsupported) {
+		t.Errorf("multipleOf 9973 in [-7.5, 1e12]: err = %v, want ErrUnsupported", err)
+	}
+}
+
 func TestNumberRefused(t *testing.T) {
 	for _, b := range []Bounds{
-		{MultipleOf: rat("9")}, {MultipleOf: rat("11")}, {MultipleOf: rat("13")}, {MultipleOf: rat("67")}, {MultipleOf: rat("0.123456789")}, {MultipleOf: rat("1024")}, {MultipleOf: rat("65536")}, {MultipleOf: rat("0.0009765625")}, {MultipleOf: rat("1e-2000")},
+		{MultipleOf: rat("10007")}, {MultipleOf: rat("0.123456789")}, {MultipleOf: rat("65536")}, {MultipleOf: rat("0.0009765625")}, {MultipleOf: rat("1e-2000")}, {MultipleOf: rat("1024").Mul(rat("1024"), rat("9973"))},
 		{Min: rat("1/3")}, {Max: rat("1e2000")},
 	} {
 		if _, err := Number(b); !errors.Is(err, ErrUnsupported) {

@@ -116,12 +116,6 @@ func intRange(lo, hi *big.Int) grammar.Expr {
 	return alt(alts...)
 }
 
-// atLeastInt matches digit strings with any number of leading zeros whose
-// value is ≥ n (n ≥ 0): the exponent digits of a JSON number.
-func atLeastInt(n int64) grammar.Expr {
-	return seq(star(lit("0")), intRange(big.NewInt(n), nil))
-}
-
 // fracRange is the language of the digit strings D after a decimal point
 // whose value 0.D lies between a low and a high bound. Bounds are digit
 // strings without trailing zeros (value 0.a); hasHi false means no upper
