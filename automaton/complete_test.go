@@ -55,6 +55,21 @@ var completionGrammars = []struct {
 		map[string]int{"": 602, "<": 601, "<" + strings.Repeat("q", 100): 501, "<" + strings.Repeat("q", 600): 1, "<" + strings.Repeat("q", 700): 1}},
 	{"counter of rule", cGram(cRule("root", cRep(cRef("w"), 600, 700)), cRule("w", cAlt(lit("ab"), lit("c")))),
 		map[string]int{"": 600, "ab": 599, "a": 600, strings.Repeat("c", 600): 0}},
+	// Permutations (JSON objects with any-order properties): the cost
+	// counts the required members still missing and the members needed
+	// to reach Min, which the guards enforce (issue 3).
+	{"perm required", cGram(cRule("root", &grammar.Perm{Open: lit("{"), Sep: lit(","), Close: lit("}"),
+		Items:    []grammar.Expr{lit(`"a":1`), lit(`"bb":22`), cSeq(lit(`"c":`), cRep(cClass('0', '9'), 1, 3))},
+		Required: []bool{true, true, false}, Min: 0, Max: grammar.Unbounded})),
+		map[string]int{"": 15, "{": 14, `{"bb":22`: 7, `{"bb":22,`: 6, `{"bb":22,"a":1`: 1, `{"c":5`: 15, `{"c":5,"a":1`: 9, `{"a":1,"bb":22,"c":1`: 1}},
+	{"perm min", cGram(cRule("root", &grammar.Perm{Open: lit("{"), Sep: lit(","), Close: lit("}"),
+		Items:    []grammar.Expr{lit(`"x":1`), lit(`"yy":2`)},
+		Required: []bool{false, false}, Extra: cSeq(lit(`"z":`), cClass('0', '9')), Min: 3, Max: 4})),
+		map[string]int{"": 19, "{": 18, `{"yy":2`: 13, `{"yy":2,"x":1`: 7, `{"z":1,"z":2,"z":3`: 1, `{"z":1,"z":2,"z":3,"z":4`: 1}},
+	{"perm nested", cGram(cRule("root", cRef("o")), cRule("o", &grammar.Perm{Open: lit("{"), Sep: lit(","), Close: lit("}"),
+		Items:    []grammar.Expr{cSeq(lit(`"o":`), cRef("o")), lit(`"k":0`)},
+		Required: []bool{false, true}, Min: 0, Max: grammar.Unbounded})),
+		map[string]int{"": 7, `{"o":`: 14, `{"o":{"o":`: 21, `{"o":{"k":0}`: 7, `{"k":0,"o":{`: 7}},
 	{"jsonish", jsonish(), map[string]int{"": 2, "{": 1, `{"`: 4, `{"a":[`: 2, `{"a":[{"b":-`: 4, `[[[`: 3, `[1`: 1}},
 }
 

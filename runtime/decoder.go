@@ -179,8 +179,11 @@ type Decoder struct {
 	width  int
 	real   int
 	skipOK bool // an unconstrained row may go without its mask
-	sess   *cuda.Session
-	stats  DecodeStats
+	// byteTok[b] is the single-byte text token of byte b, or -1: the
+	// budget guard finishes with them.
+	byteTok [256]int32
+	sess    *cuda.Session
+	stats   DecodeStats
 }
 
 // NewDecoder returns a decoder for grammar c (its vocabulary sizes the
@@ -197,6 +200,14 @@ func NewDecoder(c *Compiled, m Model, opt DecoderOptions) (*Decoder, error) {
 		opt.MaxTokens = 256
 	}
 	d := &Decoder{c: c, model: m, opt: opt, width: v.LogitsWidth(), real: v.Size(), skipOK: true}
+	for b := range d.byteTok {
+		d.byteTok[b] = -1
+	}
+	for t := range int32(v.Size()) {
+		if b := v.Bytes(t); v.Normal(t) && len(b) == 1 && d.byteTok[b[0]] < 0 {
+			d.byteTok[b[0]] = t
+		}
+	}
 	for t := range int32(v.Size()) {
 		if !v.Normal(t) && !v.IsEOS(t) {
 			d.skipOK = false // a special token: "all text allowed" is not "all allowed"
@@ -377,6 +388,13 @@ func (d *Decoder) Run(seeds []uint64) ([]SeqResult, error) {
 				})
 			}
 		}
+		if !d.opt.Unconstrained {
+			parallelFor(R, func(i int) {
+				if r := &rows[i]; r.sample && out[i] >= 0 && !v.IsEOS(out[i]) {
+					out[i] = d.budgetGuard(r, out[i])
+				}
+			})
+		}
 		for i := range rows {
 			r := &rows[i]
 			if !r.sample {
@@ -432,6 +450,16 @@ func (d *Decoder) prepareRow(r *row, k *mask.Mask, constrained *bool) {
 		return
 	}
 	if len(r.res.Tokens) >= d.opt.MaxTokens {
+		// The budget is spent: a row whose grammar can stop ends here,
+		// with EOS (the budget guard brings every row within budget here).
+		if !d.opt.Unconstrained && r.m.CanStop() {
+			for _, eos := range v.EOS() {
+				if r.m.Accept(eos) == nil {
+					break
+				}
+			}
+			r.res.Complete = true
+		}
 		r.done = true
 		return
 	}
@@ -462,6 +490,39 @@ func (d *Decoder) prepareRow(r *row, k *mask.Mask, constrained *bool) {
 	if !d.opt.Unconstrained {
 		*constrained = r.m.FillMask(k)
 	}
+}
+
+// budgetGuard returns tok, or, when accepting tok would leave more bytes
+// to complete the grammar (automaton.Parser.CompletionCost) than tokens
+// left in the row's budget, the single-byte token that starts a shortest
+// completion instead. CompletionCost is exact, so that token lowers it by
+// one: a row that starts within budget (the shortest output, in bytes, at
+// most MaxTokens) always completes within it. Jump-forward tokens follow
+// the only continuation, so they lower the cost by their length.
+func (d *Decoder) budgetGuard(r *row, tok int32) int32 {
+	left := d.opt.MaxTokens - len(r.res.Tokens) - 1 // tokens left after tok
+	if r.m.Accept(tok) != nil {
+		return tok // reported when the token is accepted
+	}
+	cost := r.m.Parser().CompletionCost()
+	r.m.Rollback(1)
+	if cost <= left {
+		return tok
+	}
+	ps := r.m.Parser()
+	next := ps.NextBytes()
+	best, bestCost := tok, cost
+	for b := range 256 {
+		if !next.Has(byte(b)) || d.byteTok[b] < 0 || !ps.Push(byte(b)) {
+			continue
+		}
+		c := ps.CompletionCost()
+		ps.Pop()
+		if c < bestCost {
+			best, bestCost = d.byteTok[b], c
+		}
+	}
+	return best
 }
 
 // parallelFor runs f(0..n-1) on up to GOMAXPROCS goroutines.

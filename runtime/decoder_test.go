@@ -144,7 +144,8 @@ func TestDecoderSampling(t *testing.T) {
 func TestDecoderLimits(t *testing.T) {
 	v := smallVocab(t)
 	c := compileGBNF(t, v, `root ::= [a-z]+`)
-	// EOS never wins: every sequence runs to MaxTokens.
+	// EOS never wins: every sequence runs to MaxTokens, and ends there
+	// complete (with EOS) since the grammar can stop (issue 3).
 	m := &runtime.RandomModel{Seed: 1, Vocab: v.LogitsWidth(), Bias: &cuda.RandomBias{IDs: v.EOS(), Value: float32(math.Inf(-1))}}
 	d, _ := runtime.NewDecoder(c, m, runtime.DecoderOptions{MaxTokens: 7})
 	res, err := d.Run([]uint64{1, 2})
@@ -153,7 +154,7 @@ func TestDecoderLimits(t *testing.T) {
 	}
 	checkOutputs(t, c, res)
 	for i, r := range res {
-		if len(r.Tokens) != 7 || r.Complete {
+		if len(r.Tokens) != 7 || !r.Complete {
 			t.Errorf("sequence %d: %d tokens, complete %v", i, len(r.Tokens), r.Complete)
 		}
 	}
@@ -211,5 +212,28 @@ func TestSpin(t *testing.T) {
 	runtime.Spin(2 * time.Millisecond)
 	if el := time.Since(start); el < 2*time.Millisecond || el > 50*time.Millisecond {
 		t.Errorf("Spin(2ms) took %v", el)
+	}
+}
+
+// TestDecoderBudget: the budget guard keeps every row completable within
+// MaxTokens, even when the model never picks EOS and the grammar needs a
+// long tail and nested brackets (issue 3).
+func TestDecoderBudget(t *testing.T) {
+	v := smallVocab(t)
+	c := compileGBNF(t, v, `root ::= "[" ( [a-z]+ | root ) "]" "0123456789"`)
+	m := &runtime.RandomModel{Seed: 3, Vocab: v.LogitsWidth(), Bias: &cuda.RandomBias{IDs: v.EOS(), Value: float32(math.Inf(-1))}}
+	for _, max := range []int{13, 14, 20, 40} {
+		d, _ := runtime.NewDecoder(c, m, runtime.DecoderOptions{MaxTokens: max, NoJumpForward: max == 20})
+		seeds := []uint64{1, 2, 3, 4, 5, 6, 7, 8}
+		res, err := d.Run(seeds)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkOutputs(t, c, res)
+		for i, r := range res {
+			if !r.Complete || r.Err != nil || len(r.Tokens) > max {
+				t.Errorf("max %d, sequence %d: %d tokens, complete %v, err %v", max, i, len(r.Tokens), r.Complete, r.Err)
+			}
+		}
 	}
 }

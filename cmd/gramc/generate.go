@@ -58,7 +58,7 @@ func newGenerator(c *runtime.Compiled, maxTokens int) *generator {
 }
 
 // sample walks the masks once: each step fills the mask and picks an
-// allowed token, until EOS is picked or maxTokens text tokens were taken.
+// allowed token, until EOS is picked (after at most maxTokens text tokens).
 //
 // Early on the pick is uniform among the allowed text tokens, with EOS
 // taken with probability 1/2 whenever it is allowed. From half of the
@@ -68,23 +68,53 @@ func newGenerator(c *runtime.Compiled, maxTokens int) *generator {
 // random allowed tokens plus the single-byte token that starts a shortest
 // completion, the one whose acceptance leaves the smallest completion cost
 // (ties broken at random).
+//
+// The walk never takes a token after which the completion cost exceeds
+// the text tokens left: CompletionCost is exact (the shortest completion,
+// permutations included), so the single-byte token that starts a shortest
+// completion always lowers it by one, and a walk that starts within budget
+// always ends with EOS within budget. A walk that starts over budget (the
+// shortest output is longer, in bytes, than maxTokens) heads for the end at
+// once and may still fit thanks to multi-byte tokens; one that runs out,
+// or a vocabulary without single-byte tokens for some bytes, is reported
+// as errUnfinished.
 func (gen *generator) sample(r *rand.Rand) ([]int32, error) {
 	m := gen.c.NewMatcher()
 	var out []int32
-	for len(out) < gen.maxTokens {
+	for {
 		m.FillMask(gen.k)
 		eosOK := gen.collect()
 		if gen.count == 0 && !eosOK {
 			return nil, fmt.Errorf("dead end after %d tokens: no token is allowed", len(out))
 		}
 		remaining := gen.maxTokens - len(out)
-		late := len(out) >= gen.maxTokens/2 || m.Parser().CompletionCost() > remaining/2
+		cost := m.Parser().CompletionCost()
+		if remaining <= 0 {
+			if eosOK {
+				t := gen.eosOf()
+				if err := m.Accept(t); err != nil {
+					return nil, fmt.Errorf("EOS token %d was allowed by the mask but Accept failed: %v", t, err)
+				}
+				return out, nil
+			}
+			return nil, errUnfinished
+		}
+		late := len(out) >= gen.maxTokens/2 || cost > remaining/2
 		var t int32
 		switch {
 		case eosOK && (late || gen.count == 0 || r.IntN(2) == 0):
 			t = gen.eosOf()
 		case !late:
 			t = gen.pick(r)
+			if err := m.Accept(t); err != nil {
+				return nil, fmt.Errorf("token %d (%q) was allowed by the mask but Accept failed: %v", t, gen.v.Bytes(t), err)
+			}
+			if m.Terminated() || m.Parser().CompletionCost() <= remaining-1 {
+				out = append(out, t)
+				continue
+			}
+			m.Rollback(1) // over budget afterwards: head for the end instead
+			t = gen.finish(m, r)
 		default:
 			t = gen.finish(m, r)
 		}
@@ -96,7 +126,6 @@ func (gen *generator) sample(r *rand.Rand) ([]int32, error) {
 		}
 		out = append(out, t)
 	}
-	return nil, errUnfinished
 }
 
 // collect copies the allowed text tokens of gen.k into gen.words (EOS ids
@@ -232,6 +261,37 @@ func (gen *generator) bestByteToken(ps *automaton.Parser) int32 {
 	return best
 }
 
+// generate produces sample i: attempt a walks with the PCG stream
+// (seed+a, i), retried while a walk reaches the token limit, and the
+// output is rechecked. It returns the tokens and the attempts made; an
+// error wrapping errUnfinished says the budget ran out on every attempt
+// (naming the shortest output when the budget is below it).
+func (gen *generator) generate(seed uint64, i int) ([]int32, int, error) {
+	var tokens []int32
+	err := errUnfinished
+	shortest := gen.c.NewMatcher().Parser().CompletionCost()
+	tries := maxRetries
+	if shortest > gen.maxTokens {
+		tries = 1 // only multi-byte tokens can make it fit: no use retrying
+	}
+	a := 0
+	for ; a < tries && errors.Is(err, errUnfinished); a++ {
+		r := rand.New(rand.NewPCG(seed+uint64(a), uint64(i)))
+		tokens, err = gen.sample(r)
+	}
+	if err == nil {
+		err = gen.recheck(tokens)
+	}
+	if errors.Is(err, errUnfinished) {
+		if shortest > gen.maxTokens {
+			err = fmt.Errorf("sample %d: %w: --max-tokens %d is below the shortest valid output (%d bytes)", i, err, gen.maxTokens, shortest)
+		} else {
+			err = fmt.Errorf("sample %d: %w after %d attempts of %d tokens", i, err, maxRetries, gen.maxTokens)
+		}
+	}
+	return tokens, a, err
+}
+
 // text returns the bytes of tokens.
 func (gen *generator) text(tokens []int32) []byte { return tokenText(gen.v, tokens) }
 
@@ -309,19 +369,8 @@ the same outputs on the CPU and the GPU.`)
 	}
 	texts := make([]string, 0, *n)
 	for i := range *n {
-		var tokens []int32
-		err := errUnfinished
-		for a := 0; a < maxRetries && errors.Is(err, errUnfinished); a++ {
-			r := rand.New(rand.NewPCG(*seed+uint64(a), uint64(i)))
-			tokens, err = gen.sample(r)
-		}
-		if err == nil {
-			err = gen.recheck(tokens)
-		}
+		tokens, _, err := gen.generate(*seed, i)
 		if err != nil {
-			if errors.Is(err, errUnfinished) {
-				err = fmt.Errorf("sample %d: %w after %d attempts of %d tokens", i, err, maxRetries, *maxTokens)
-			}
 			return e.fail("generate", exitNo, err)
 		}
 		texts = append(texts, string(gen.text(tokens)))
@@ -463,6 +512,9 @@ func (d *decodeFlags) run(e *env, f *flags, gen *generator, n int, seed uint64) 
 		todo = next
 	}
 	if len(todo) > 0 {
+		if shortest := gen.c.NewMatcher().Parser().CompletionCost(); shortest > gen.maxTokens {
+			return e.fail("generate", exitNo, fmt.Errorf("sample %d: %w: --max-tokens %d is below the shortest valid output (%d bytes)", todo[0], errUnfinished, gen.maxTokens, shortest))
+		}
 		return e.fail("generate", exitNo, fmt.Errorf("sample %d: %w after %d attempts of %d tokens", todo[0], errUnfinished, maxRetries, gen.maxTokens))
 	}
 	if s := dc.Stats(); e.progress() && s.Steps > 0 {
