@@ -9,11 +9,13 @@ package jsonschema
 // subset of what the validator (santhosh-tekuri/jsonschema, which checks
 // the generated documents) accepts; where the two disagree the language is
 // their intersection (docs/CONFORMANCE.md lists the differences). The other
-// formats are refused with an error naming the format.
+// formats are refused with an error naming the format; in Lenient mode
+// some of them compile to a sound subset instead (lenientFormat).
 
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/gramc/gramc/grammar"
@@ -257,3 +259,186 @@ const (
 	semverID  = `(?:0|[1-9]\d*|\d*[A-Za-z\-][0-9A-Za-z\-]*)`
 	semver    = semverNum + `\.` + semverNum + `\.` + semverNum + `(?:-` + semverID + `(?:\.` + semverID + `)*)?(?:\+[0-9A-Za-z\-]+(?:\.[0-9A-Za-z\-]+)*)?`
 )
+
+// --- lenient subsets ---
+//
+// With Options.Lenient a refused format that has a sound subset is
+// compiled to it instead of being dropped: every string of the subset is
+// valid for the format (for the validator and for the test suite), so
+// generation stays sound, and the approximation is recorded. Each subset
+// is written without JSON escapes (its characters need none) and comes
+// with a domain: a language D with subset = format ∩ D exactly, so that
+// the complement of the subset within D (under "not") is sound too.
+
+// formatSubset is the lenient approximation of a refused format: e is the
+// string-content language (a subset of the format's), dom the domain on
+// which it is exact, reason the recorded approximation.
+type formatSubset struct {
+	e, dom grammar.Expr
+	reason string
+}
+
+// Subset patterns on code points; their characters need no JSON escape.
+const (
+	// timeNoLeap is RFC 3339's full-time without the leap second 60.
+	timeNoLeap = `(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:[Zz]|[+\-](?:[01]\d|2[0-3]):[0-5]\d)`
+	// ldh is a letter or digit; a label is 1 to 62 of them and hyphens,
+	// starting and ending with a letter or digit, and with no "--" in its
+	// third and fourth places (those are reserved for A-labels, "xn--").
+	ldh      = `[A-Za-z0-9]`
+	ldhLabel = `(?:` + ldh + `(?:[A-Za-z0-9\-]?` + ldh + `)?|` + ldh + `[A-Za-z0-9\-]{2}` + ldh + `|` +
+		ldh + `[A-Za-z0-9\-](?:` + ldh + `[A-Za-z0-9\-]|-` + ldh + `)[A-Za-z0-9\-]{0,57}` + ldh + `)`
+	// hostPart is a dot-separated part of a domain: a label of the domain
+	// when it is a host name (no escape, no "[" of an address literal, no
+	// "@"), of at most 62 characters, no "--" in its third and fourth places.
+	hostPartCh = `[^.\\\[@]`
+	hostPartNH = `[^.\\\[@\-]`
+	hostPart   = `(?:` + hostPartCh + `{0,3}|` + hostPartCh + `{2}(?:` + hostPartNH + hostPartCh + `|-` + hostPartNH + `)` + hostPartCh + `{0,58})`
+	// atext is RFC 5322's; the local part is a dot-atom of at most 64.
+	atext      = "[A-Za-z0-9!#$%&'*+\\-/=?^_`{|}~]"
+	localPart  = atext + `+(?:\.` + atext + `+)*`
+	anyNoSlash = `[^\\]*`
+)
+
+// subsetHost is the host name subset of at most labels labels, the last
+// with a letter, and its domain (a name of at most labels parts of at most
+// 62 characters, no escape, the last part with a letter).
+func subsetHost(labels int) (e, dom grammar.Expr, err error) {
+	letter, err := anchored(`[^\\]*[A-Za-z][^\\]*`)
+	if err != nil {
+		return nil, nil, err
+	}
+	label, err := anchored(ldhLabel)
+	if err != nil {
+		return nil, nil, err
+	}
+	part, err := anchored(hostPart)
+	if err != nil {
+		return nil, nil, err
+	}
+	build := func(l grammar.Expr) grammar.Expr {
+		return &grammar.Seq{Items: []grammar.Expr{
+			&grammar.Repeat{X: &grammar.Seq{Items: []grammar.Expr{l, grammar.Lit(".")}}, Min: 0, Max: labels - 1},
+			&grammar.And{Items: []grammar.Expr{grammar.Clone(l), grammar.Clone(letter)}},
+		}}
+	}
+	return build(label), build(part), nil
+}
+
+// noLeapDomain is the domain of a time subset whose time starts at offset
+// at: the escape-free strings whose seconds are not "60" and with no sign
+// where the validator reads a number (it parses the two-character numbers
+// with strconv.Atoi, which takes "+1" and "-0"): none at the start of the
+// time, after a colon or after a sign.
+func noLeapDomain(at int) (grammar.Expr, error) {
+	bad, err := anchored(fmt.Sprintf(`[^]{%d}60[^]*|[^]{%d}[+\-][^]*|[^]*[:+\-][+\-][^]*`, at+6, at))
+	if err != nil {
+		return nil, err
+	}
+	free, err := anchored(anyNoSlash)
+	if err != nil {
+		return nil, err
+	}
+	return &grammar.Not{X: bad, Within: free}, nil
+}
+
+const (
+	literalNote = "; characters are written literally, without JSON escapes"
+	hostNote    = "at most %d dot-separated labels of 1 to 62 letters, digits and hyphens, not starting or ending with " +
+		"a hyphen, without \"--\" in the third and fourth places (no Punycode A-labels), the last label with a letter, " +
+		"no trailing dot"
+)
+
+// subsetBuilders build the lenient subsets, on JSON string content.
+var subsetBuilders = map[string]func() (formatSubset, error){
+	"time": func() (formatSubset, error) {
+		e, err := anchored(timeNoLeap)
+		if err != nil {
+			return formatSubset{}, err
+		}
+		dom, err := noLeapDomain(0)
+		return formatSubset{e, dom, "approximated by a subset: seconds 00 to 59 only (no leap second 60)" + literalNote}, err
+	},
+	"date-time": func() (formatSubset, error) {
+		e, err := anchored(fullDate + `[Tt]` + timeNoLeap)
+		if err != nil {
+			return formatSubset{}, err
+		}
+		dom, err := noLeapDomain(11)
+		return formatSubset{e, dom, "approximated by a subset: seconds 00 to 59 only (no leap second 60)" + literalNote}, err
+	},
+	"hostname": func() (formatSubset, error) {
+		e, dom, err := subsetHost(4)
+		return formatSubset{e, dom, "approximated by a subset: " + fmt.Sprintf(hostNote, 4) + literalNote}, err
+	},
+	"idn-hostname": func() (formatSubset, error) {
+		e, _, err := subsetHost(4)
+		return formatSubset{e, &grammar.Alt{}, "approximated by an ASCII subset: " + fmt.Sprintf(hostNote, 4) + literalNote}, err
+	},
+	"email":     func() (formatSubset, error) { return subsetEmail(false) },
+	"idn-email": func() (formatSubset, error) { return subsetEmail(true) },
+}
+
+// subsetEmail is a dot-atom local part of at most 64 characters, "@", and
+// a host name of at most 3 labels (at most 64+1+188 = 253 characters).
+func subsetEmail(idn bool) (formatSubset, error) {
+	local, err := anchored(localPart)
+	if err != nil {
+		return formatSubset{}, err
+	}
+	upTo64, err := anchored(`[^\\]{1,64}`)
+	if err != nil {
+		return formatSubset{}, err
+	}
+	localDom, err := anchored(`[^"@\\]{1,64}`)
+	if err != nil {
+		return formatSubset{}, err
+	}
+	host, hostDom, err := subsetHost(3)
+	if err != nil {
+		return formatSubset{}, err
+	}
+	at := grammar.Lit("@")
+	e := &grammar.Seq{Items: []grammar.Expr{&grammar.And{Items: []grammar.Expr{local, upTo64}}, at, host}}
+	var dom grammar.Expr = &grammar.Seq{Items: []grammar.Expr{localDom, grammar.Lit("@"), hostDom}}
+	reason := "approximated by a subset: an unquoted local part (a dot-atom of RFC 5322 atext, at most 64 characters), " +
+		"then \"@\" and a host name of " + fmt.Sprintf(hostNote, 3) + literalNote
+	if idn {
+		// The validator does not check idn-email: no complement is sound.
+		dom = &grammar.Alt{}
+		reason = strings.Replace(reason, "by a subset", "by an ASCII subset", 1)
+	}
+	return formatSubset{e, dom, reason}, nil
+}
+
+var subsetCache sync.Map // name -> subsetResult
+
+type subsetResult struct {
+	s  formatSubset
+	ok bool
+}
+
+// lenientFormat returns the lenient subset of a refused format, as JSON
+// string content, and its domain; ok is false when the format has none.
+func lenientFormat(name string) (formatSubset, bool) {
+	r, ok := subsetCache.Load(name)
+	if !ok {
+		var res subsetResult
+		if b, has := subsetBuilders[name]; has {
+			s, err := b()
+			if err != nil {
+				panic(fmt.Sprintf("format %q: lenient subset: %v", name, err))
+			}
+			// The domain's classes include characters that JSON escapes.
+			s.dom = &grammar.And{Items: []grammar.Expr{s.dom, lexLength(0, grammar.Unbounded)}}
+			res = subsetResult{s, true}
+		}
+		subsetCache.Store(name, res)
+		r = res
+	}
+	res := r.(subsetResult)
+	if !res.ok {
+		return formatSubset{}, false
+	}
+	return formatSubset{grammar.Clone(res.s.e), grammar.Clone(res.s.dom), res.s.reason}, true
+}

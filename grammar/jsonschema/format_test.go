@@ -365,3 +365,283 @@ func TestFormatSchemas(t *testing.T) {
 		t.Errorf("draft 7 ipv4 not asserted")
 	}
 }
+
+// subsetProgram compiles the quoted JSON string language of a format's
+// lenient subset (with complement, the complement within its domain).
+func subsetProgram(t testing.TB, name string, complement bool) *automaton.Program {
+	t.Helper()
+	sub, ok := lenientFormat(name)
+	if !ok {
+		t.Fatalf("%s: no lenient subset", name)
+	}
+	e := sub.e
+	if complement {
+		e = &grammar.Not{X: sub.e, Within: sub.dom}
+	}
+	g := &grammar.Grammar{Root: "r", Rules: []*grammar.Rule{{Name: "r", Body: lexQuoted(e)}}}
+	p, err := compile.Compile(g, nil, compile.Options{})
+	if err != nil {
+		t.Fatalf("%s: compile: %v", name, err)
+	}
+	return p
+}
+
+// subsetChecker is the validator's format whose checker the subset of
+// name must pass: the validator does not check the idn formats, their
+// ASCII subsets are checked as hostname and email.
+func subsetChecker(t testing.TB, name string) *sjs.Schema {
+	t.Helper()
+	check := strings.TrimPrefix(name, "idn-")
+	c := sjs.NewCompiler()
+	c.AssertFormat()
+	if err := c.AddResource("f.json", map[string]any{"format": check}); err != nil {
+		t.Fatal(err)
+	}
+	sch, err := c.Compile("f.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sch
+}
+
+var subsetNames = []string{"date-time", "email", "hostname", "idn-email", "idn-hostname", "time"}
+
+var long62 = strings.Repeat("a", 62)
+
+var subsetCases = map[string]struct{ valid, invalid []string }{
+	"time": {
+		valid: []string{"08:30:06Z", "23:59:59.999+14:00", "00:00:00z", "12:34:56-00:00", "23:20:50.52Z", "01:02:03+23:59"},
+		invalid: []string{"23:59:60Z", "01:29:60+01:30", "24:00:00Z", "12:00:00", "08:30:06 PST", "1:02:03Z",
+			"01:02:03+24:00", "01:02:03Z+00:30", "08:30:06.Z", ""},
+	},
+	"date-time": {
+		valid:   []string{"1963-06-19T08:30:06.283185Z", "1963-06-19t08:30:06z", "2024-02-29T00:00:00+05:30", "1985-04-12T00:59:59.999999999999999Z"},
+		invalid: []string{"1998-12-31T23:59:60Z", "2023-02-29T00:00:00Z", "1963-06-19 08:30:06Z", "1990-12-31T15:59:59-24:00", "1985-04-12T23:20:50+01"},
+	},
+	"hostname": {
+		valid: []string{"example.com", "www.example.com", "a", "1host", "a--b.com", "h0stn4me", "a.b.c.d", "x-1.y-2.zz",
+			long62 + "." + long62 + "." + long62 + "." + long62, "EXAMPLE.ORG", "ab-c.d1"},
+		invalid: []string{"", ".", "example.", ".example", "-a", "a-", "a_b", "a..b", "xn--9n2bp8q.com", "ab--c", "a.b.c.d.e",
+			long62 + "a", "1.2.3.4", "example.123", "a.b-", "example.com\n", "exa mple"},
+	},
+	"email": {
+		valid: []string{"joe.bloggs@example.com", "te~st@example.com", "~test@example.com", "a@b", "x+y@a.b.c",
+			strings.Repeat("a", 64) + "@" + long62 + "." + long62 + "." + long62, "o'neil@x.org", "a.b.c@d-e.f"},
+		invalid: []string{"@example.com", "joe.bloggs@", ".a@b.c", "a.@b.c", "a..b@c.d", `"joe"@example.com`, "a@[127.0.0.1]",
+			"a@b.c.d.e", strings.Repeat("a", 65) + "@b.c", "a b@c.d", "a@b@c.d", "a@1.2.3.4", "a@xn--ab.com", "a@b.c."},
+	},
+}
+
+// complementCases: valid says whether the string is in the complement of
+// the subset within its domain (the validator must reject those).
+var complementCases = map[string][]suiteInstance{
+	"time": {{"+1:30:06Z", false}, {"-0:00:00Z", false}, {"08:+0:00Z", false}, {"08:30:06+-0:00", false},
+		{"08:30:06+00:+5", false}, {"23:59:60Z", false}, {"08:30:06", true}, {"24:00:00Z", true}, {"x", true}, {"", true}},
+	"date-time": {{"2000-01-01T+1:30:06Z", false}, {"2000-01-01T08:30:06-+1:00", false}, {"2000-01-01T23:59:60Z", false},
+		{"2000-01-01T08:30:06.1-00:00", false}, {"2000-02-30T08:30:06Z", true}, {"2000-01-01 08:30:06Z", true}},
+	"hostname": {{"example.com", false}, {"a.b.c.d.e", false}, {"xn--ab.com", false}, {"example.com.", false},
+		{"1.2.3.4", false}, {long62 + "a.com", false}, {"a_b.com", true}, {"-a.com", true}, {"a..b", true}},
+	"email": {{"a@b.com", false}, {`"a b"@c.com`, false}, {"a@[1.2.3.4]", false}, {"a@b.c.d.e", false}, {"a@b.com.", false},
+		{"@b.com", false}, {"a..b@c.com", true}, {"a@-b.com", true}, {"a b@c.com", true}},
+}
+
+func init() {
+	subsetCases["idn-hostname"] = subsetCases["hostname"]
+	subsetCases["idn-email"] = subsetCases["email"]
+}
+
+// TestFormatLenientSubsets checks each lenient subset: table cases,
+// random walks accepted by the validator's checker, random walks of the
+// complement within its domain rejected by it, the test suite's invalid
+// instances rejected, and the automaton sizes.
+func TestFormatLenientSubsets(t *testing.T) {
+	n := 1500
+	if testing.Short() {
+		n = 300
+	}
+	if v, err := strconv.Atoi(os.Getenv("GRAMC_FORMAT_SAMPLES")); err == nil {
+		n = v
+	}
+	suite := suiteFormatInstances(t)
+	for _, name := range subsetNames {
+		start := time.Now()
+		subsetCache.Delete(name)
+		p := subsetProgram(t, name, false)
+		t.Logf("%-13s %5d states  %v", name, p.NumStates(), time.Since(start).Round(time.Millisecond))
+		cs := subsetCases[name]
+		for _, s := range cs.valid {
+			if !accepts(p, jsonQuote(s)) {
+				t.Errorf("%s: %q rejected", name, s)
+			}
+		}
+		for _, s := range cs.invalid {
+			if accepts(p, jsonQuote(s)) {
+				t.Errorf("%s: %q accepted", name, s)
+			}
+		}
+		if accepts(p, escapeAllASCII("a.b")) || accepts(p, escapeAllASCII("08:30:06Z")) {
+			t.Errorf("%s: an escaped string accepted", name)
+		}
+		for _, x := range suite[name] {
+			if !x.valid && accepts(p, jsonQuote(x.s)) {
+				t.Errorf("%s: suite-invalid %q accepted", name, x.s)
+			}
+		}
+		sch := subsetChecker(t, name)
+		rng := rand.New(rand.NewSource(int64(len(name))))
+		bad := 0
+		for i := 0; i < n && bad < 5; i++ {
+			text, ok := randomText(p, rng, 400)
+			if !ok {
+				continue
+			}
+			var s string
+			if err := json.Unmarshal([]byte(text), &s); err != nil {
+				t.Errorf("%s: sampled %s is not a JSON string: %v", name, text, err)
+				bad++
+				continue
+			}
+			if err := sch.Validate(s); err != nil {
+				t.Errorf("%s: sampled %s is rejected by the validator: %v", name, text, err)
+				bad++
+			}
+		}
+		// The complement within the domain (what "not" compiles to) holds
+		// no valid string. The idn domains are empty: the validator does
+		// not check those formats, every string is valid.
+		if strings.HasPrefix(name, "idn-") {
+			continue
+		}
+		start = time.Now()
+		cp := subsetProgram(t, name, true)
+		t.Logf("%-13s %5d states in the complement within the domain  %v", name, cp.NumStates(), time.Since(start).Round(time.Millisecond))
+		walks := 0
+		for i := 0; i < n && bad < 5; i++ {
+			text, ok := randomText(cp, rng, 400)
+			if !ok {
+				continue
+			}
+			walks++
+			var s string
+			if err := json.Unmarshal([]byte(text), &s); err != nil {
+				t.Errorf("%s: complement sampled %s is not a JSON string: %v", name, text, err)
+				bad++
+				continue
+			}
+			if sch.Validate(s) == nil && !strings.HasPrefix(name, "idn-") {
+				t.Errorf("%s: complement sampled %q is valid", name, s)
+				bad++
+			}
+		}
+		if walks == 0 {
+			t.Errorf("%s: %d complement walks", name, walks)
+		}
+		for _, x := range complementCases[name] {
+			if got := accepts(cp, jsonQuote(x.s)); got != x.valid {
+				t.Errorf("%s: %q in the complement: %v, want %v", name, x.s, got, x.valid)
+			}
+			if x.valid && sch.Validate(x.s) == nil {
+				t.Errorf("%s: %q is valid", name, x.s)
+			}
+		}
+		for _, x := range suite[name] {
+			if x.valid && accepts(cp, jsonQuote(x.s)) {
+				t.Errorf("%s: suite-valid %q in the complement", name, x.s)
+			}
+		}
+	}
+}
+
+type suiteInstance struct {
+	s     string
+	valid bool
+}
+
+// suiteFormatInstances reads the string instances of the test suite's
+// format tests, per format.
+func suiteFormatInstances(t *testing.T) map[string][]suiteInstance {
+	out := map[string][]suiteInstance{}
+	dir, ok := shared.SharedDir()
+	if !ok {
+		return out
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "corpora", "JSON-Schema-Test-Suite", "tests", "*", "optional", "format", "*.json"))
+	for _, f := range files {
+		if strings.Contains(f, "draft3") { // another "time" (no offset)
+			continue
+		}
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var groups []struct {
+			Schema map[string]any `json:"schema"`
+			Tests  []struct {
+				Data  any  `json:"data"`
+				Valid bool `json:"valid"`
+			} `json:"tests"`
+		}
+		if err := json.Unmarshal(data, &groups); err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range groups {
+			name, _ := g.Schema["format"].(string)
+			for _, x := range g.Tests {
+				if s, ok := x.Data.(string); ok {
+					out[name] = append(out[name], suiteInstance{s, x.Valid})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// TestFormatLenientSchemas goes through Compile: in Lenient mode a
+// refused format with a subset is compiled to it and recorded; strict
+// mode still refuses it; regex and period are still dropped.
+func TestFormatLenientSchemas(t *testing.T) {
+	strict := Options{AssertFormat: true}
+	lenient := Options{AssertFormat: true, Lenient: true}
+	for _, name := range subsetNames {
+		schema := `{"properties": {"x": {"format": "` + name + `"}}}`
+		_, err := Compile([]byte(schema), strict)
+		var ue *UnsupportedError
+		if !errors.As(err, &ue) || ue.Keyword != "format" || ue.Pointer != "#/properties/x/format" ||
+			!strings.Contains(ue.Reason, `"`+name+`"`) || strings.Contains(ue.Reason, "subset") {
+			t.Errorf("%s, strict: got %v", name, err)
+		}
+		r, err := CompileResult([]byte(schema), lenient)
+		if err != nil {
+			t.Fatalf("%s, lenient: %v", name, err)
+		}
+		if len(r.Approximations) != 1 || r.Approximations[0].Keyword != "format" ||
+			r.Approximations[0].Pointer != "#/properties/x/format" || !strings.Contains(r.Approximations[0].Reason, "subset") ||
+			!strings.Contains(r.Approximations[0].Reason, `"`+name+`"`) {
+			t.Errorf("%s: approximations %+v", name, r.Approximations)
+		}
+	}
+	p := mustProgram(t, `{"format": "hostname"}`, lenient)
+	for text, want := range map[string]bool{`"example.com"`: true, `"a_b"`: false, `"xn--ab.com"`: false, `12`: true} {
+		if got := accepts(p, text); got != want {
+			t.Errorf("hostname: %s accepted=%v, want %v", text, got, want)
+		}
+	}
+	// Under not, the complement is taken within the domain: sound.
+	p = mustProgram(t, `{"type": "string", "not": {"format": "date-time"}}`, lenient)
+	for text, want := range map[string]bool{`"1998-12-31T23:59:59Z"`: false, `"1998-12-31T23:59:60Z"`: false,
+		`"1998-02-30T00:00:00Z"`: true, `"x"`: true, `"\u0078"`: false} {
+		if got := accepts(p, text); got != want {
+			t.Errorf("not date-time: %s accepted=%v, want %v", text, got, want)
+		}
+	}
+	p = mustProgram(t, `{"anyOf": [{"type": "null"}, {"not": {"format": "idn-hostname"}}]}`, lenient)
+	if accepts(p, `"x"`) || accepts(p, `"a_b"`) || !accepts(p, `null`) {
+		t.Errorf("not idn-hostname: a string accepted")
+	}
+	for _, name := range []string{"regex", "period"} {
+		r, err := CompileResult([]byte(`{"format": "`+name+`"}`), lenient)
+		if err != nil || len(r.Approximations) != 1 || strings.Contains(r.Approximations[0].Reason, "subset") {
+			t.Errorf("%s: %v %+v", name, err, r)
+		}
+	}
+}

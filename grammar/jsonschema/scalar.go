@@ -29,10 +29,27 @@ const (
 // but may leave out some exponent forms; inexact records that, so that a
 // complement is then taken within the exponent-free texts only (it stays
 // sound: it never accepts an invalid text).
+//
+// A string language may be a subset of the exact one (a lenient format
+// subset); dom is then a language on which it is exact (exact = subset on
+// dom), so that its complement is taken within dom, which stays sound. An
+// empty dom makes every complement empty.
 type rxl struct {
 	kind    tri
 	e       grammar.Expr
 	inexact bool
+	dom     grammar.Expr
+}
+
+// andDom intersects the domains of xs (nil: exact everywhere).
+func andDom(doms []grammar.Expr) grammar.Expr {
+	switch len(doms) {
+	case 0:
+		return nil
+	case 1:
+		return doms[0]
+	}
+	return &grammar.And{Items: doms}
 }
 
 // universe returns every value of scalar type t.
@@ -60,7 +77,7 @@ func (c *compiler) rxSome(e grammar.Expr) rxl    { return rxl{kind: triSome, e: 
 func (c *compiler) rxInexact(e grammar.Expr) rxl { return rxl{kind: triSome, e: e, inexact: true} }
 
 func (c *compiler) rxAnd(t jtype, xs ...rxl) rxl {
-	var items []grammar.Expr
+	var items, doms []grammar.Expr
 	inexact := false
 	for _, x := range xs {
 		switch x.kind {
@@ -69,19 +86,22 @@ func (c *compiler) rxAnd(t jtype, xs ...rxl) rxl {
 		case triSome:
 			items = append(items, x.e)
 			inexact = inexact || x.inexact
+			if x.dom != nil {
+				doms = append(doms, grammar.Clone(x.dom))
+			}
 		}
 	}
 	switch len(items) {
 	case 0:
 		return c.rxAll(t)
 	case 1:
-		return rxl{kind: triSome, e: items[0], inexact: inexact}
+		return rxl{kind: triSome, e: items[0], inexact: inexact, dom: andDom(doms)}
 	}
-	return rxl{kind: triSome, e: &grammar.And{Items: items}, inexact: inexact}
+	return rxl{kind: triSome, e: &grammar.And{Items: items}, inexact: inexact, dom: andDom(doms)}
 }
 
 func (c *compiler) rxOr(t jtype, xs ...rxl) rxl {
-	var alts []grammar.Expr
+	var alts, doms []grammar.Expr
 	inexact := false
 	for _, x := range xs {
 		switch x.kind {
@@ -90,12 +110,15 @@ func (c *compiler) rxOr(t jtype, xs ...rxl) rxl {
 		case triSome:
 			alts = append(alts, x.e)
 			inexact = inexact || x.inexact
+			if x.dom != nil {
+				doms = append(doms, grammar.Clone(x.dom))
+			}
 		}
 	}
 	if len(alts) == 0 {
 		return rxNone()
 	}
-	return rxl{kind: triSome, e: alt(alts...), inexact: inexact}
+	return rxl{kind: triSome, e: alt(alts...), inexact: inexact, dom: andDom(doms)}
 }
 
 func (c *compiler) rxNot(t jtype, x rxl) rxl {
@@ -104,6 +127,10 @@ func (c *compiler) rxNot(t jtype, x rxl) rxl {
 		return rxNone()
 	case triNone:
 		return c.rxAll(t)
+	}
+	if x.dom != nil {
+		// A subset: complement within its domain (sound, not exact).
+		return rxl{kind: triSome, e: &grammar.Not{X: x.e, Within: x.dom}, inexact: x.inexact, dom: grammar.Clone(x.dom)}
 	}
 	if x.inexact {
 		// Exact only without exponents: complement within those texts.
@@ -448,8 +475,16 @@ func (c *compiler) stringBase(cs *cset) (rxl, error) {
 		if name, ok := c.formatOf(l); ok {
 			e, err := lexFormat(name)
 			if err != nil {
+				sub, ok := lenientFormat(name)
+				if ok && c.opts.Lenient {
+					// A sound subset instead of dropping the keyword.
+					err = fmt.Errorf("format %q: %s", name, sub.reason)
+				}
 				if err := c.unsupported(l, "format", err.Error()); err != nil { // names the format
 					return rxl{}, err
+				}
+				if ok && c.opts.Lenient {
+					parts = append(parts, rxl{kind: triSome, e: sub.e, dom: sub.dom})
 				}
 			} else {
 				parts = append(parts, c.rxSome(e))
