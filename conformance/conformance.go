@@ -40,7 +40,7 @@ import (
 
 // Drafts are the suite's dialect folders that the compiler supports, in
 // report order.
-var Drafts = []string{"draft4", "draft6", "draft7", "draft2019-09", "draft2020-12"}
+var Drafts = []string{"draft4", "draft6", "draft7", "draft2019-09", "draft2020-12", "v1"}
 
 // Excluded are the top-level files left out of the headline score (as in
 // JSONSchemaBench): format is an annotation there, refRemote needs
@@ -51,7 +51,7 @@ var Excluded = []string{"format.json", "refRemote.json", "vocabulary.json"}
 const (
 	Required = "required"        // tests/<draft>/*.json
 	Optional = "optional"        // tests/<draft>/optional/*.json
-	Format   = "optional/format" // tests/<draft>/optional/format/*.json (format asserted)
+	Format   = "optional/format" // tests/<draft>/optional/format/*.json, tests/v1/format/*.json (format asserted)
 )
 
 // Options configure a run.
@@ -200,14 +200,33 @@ func DefaultSuite() (string, bool) {
 	return p, true
 }
 
-// DraftDir maps "2020-12", "draft2020-12", "7", "draft-07"... to the
-// suite folder name.
+// DraftDir maps "2020-12", "draft2020-12", "7", "draft-07", "v1"... to
+// the suite folder name.
 func DraftDir(name string) (string, error) {
 	d, err := jsonschema.ParseDraft(name)
 	if err != nil {
 		return "", err
 	}
+	if d == "v1" {
+		return "v1", nil
+	}
 	return "draft" + d, nil
+}
+
+// categoryDir is the folder of a category below a draft's folder: v1 keeps
+// its format tests in format/ (format is an annotation by default there
+// too; optional/format-annotation.json checks that).
+func categoryDir(draft, cat string) string {
+	switch cat {
+	case Optional:
+		return "optional"
+	case Format:
+		if draft == "v1" {
+			return "format"
+		}
+		return "optional/format"
+	}
+	return ""
 }
 
 // Remotes loads the suite's remotes/ folder as http://localhost:1234/...
@@ -280,7 +299,7 @@ func Run(opts Options) (*Report, error) {
 	var jobs []job
 	for _, d := range drafts {
 		for _, cat := range cats {
-			sub := map[string]string{Required: "", Optional: "optional", Format: "optional/format"}[cat]
+			sub := categoryDir(d, cat)
 			dir := filepath.Join(opts.Suite, "tests", d, filepath.FromSlash(sub))
 			ents, err := os.ReadDir(dir)
 			if err != nil {

@@ -27,15 +27,15 @@ type FileScore struct {
 	GroupsPassed int `json:"groups_passed"`
 }
 
-// TestSuite runs the JSON-Schema-Test-Suite (draft 2020-12, required and
-// optional) and fails on any false positive and on any file whose score
+// TestSuite runs the JSON-Schema-Test-Suite (drafts 2020-12 and v1, every
+// category; all drafts with GRAMC_CONFORMANCE_ALL=1) and fails on any false positive and on any file whose score
 // drops below the baseline. go test -run TestSuite -update rewrites the
 // baseline.
 func TestSuite(t *testing.T) {
 	if _, ok := DefaultSuite(); !ok {
 		t.Skip("JSON-Schema-Test-Suite not found (../shared/corpora)")
 	}
-	drafts := []string{"draft2020-12"}
+	drafts := []string{"draft2020-12", "v1"}
 	if *update || os.Getenv("GRAMC_CONFORMANCE_ALL") != "" {
 		drafts = Drafts
 	}

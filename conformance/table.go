@@ -33,7 +33,7 @@ func (r *Report) WriteTable(w io.Writer, perFile bool) {
 			row(d, "optional", s)
 		}
 		if s := r.Summarize(func(f *File) bool { return f.Draft == d && f.Category == Format }); s.Files > 0 {
-			row(d, "optional/format", s)
+			row(d, categoryDir(d, Format), s)
 		}
 	}
 	if !perFile {

@@ -116,7 +116,7 @@ func (f *flags) grammarFlag() {
 	f.StringVar(&f.regex, "regex", "", "use the ECMA-262 regular expression `pattern` (matched in full) as the grammar")
 	f.StringVar(&f.lark, "lark", "", "Lark grammar `file` (gramc's Lark dialect, see docs/FORMATS.md)")
 	f.StringVar(&f.schema, "schema", "", "JSON Schema `file`: the grammar of the JSON texts valid for it (exact, or refused naming the keyword and its JSON pointer)")
-	f.StringVar(&f.draft, "draft", "", "with --schema: the dialect (4, 6, 7, 2019-09, 2020-12) of a schema without $schema (default 2020-12)")
+	f.StringVar(&f.draft, "draft", "", "with --schema: the dialect (4, 6, 7, 2019-09, 2020-12, v1) of a schema without $schema (default 2020-12)")
 	f.StringVar(&f.whitespace, "whitespace", "", "with --schema: whitespace between JSON tokens, compact (none), bounded (at most 32 characters a gap) or flexible (any); default flexible for check, compact otherwise")
 	f.BoolVar(&f.lenient, "lenient", false, "with --schema: approximate what cannot be enforced exactly instead of refusing, and list each approximation on stderr")
 }

@@ -37,8 +37,8 @@ santhosh-tekuri/jsonschema, and disagreements with the suite are counted.
 Exit 1 if any invalid instance is accepted (a false positive).`)
 	suite := f.String("suite", "", "JSON-Schema-Test-Suite `dir` (default: ../shared/corpora/JSON-Schema-Test-Suite)")
 	var drafts, cats listFlag
-	f.Var(&drafts, "draft", "dialect to run: 4, 6, 7, 2019-09 or 2020-12 (repeatable; default all)")
-	f.Var(&cats, "category", "required, optional or format (repeatable; default all)")
+	f.Var(&drafts, "draft", "dialect to run: 4, 6, 7, 2019-09, 2020-12 or v1 (repeatable; default all)")
+	f.Var(&cats, "category", "required, optional or format (optional/format; format/ in v1) (repeatable; default all)")
 	summary := f.Bool("summary", false, "print only the per-draft summary")
 	cases := f.Bool("cases", false, "with --json, include every test case and instance")
 	f.tokenizerFlag()

@@ -285,6 +285,9 @@ func sortedSet(xs []string) []string {
 // resource when it defines it (it is outermost in every dynamic scope).
 func (c *compiler) dynamicTarget(s *sjs.Schema) (*sjs.Schema, error) {
 	dr := s.DynamicRef
+	if d, ok := c.loader.v1Refs[c.locKey(s)]; ok {
+		return c.dynamicTargetV1(s, d)
+	}
 	if dr.Anchor == "" || dr.Ref.DynamicAnchor != dr.Anchor {
 		return dr.Ref, nil
 	}

@@ -66,8 +66,9 @@ const DefaultMaxWhitespace = 32
 // draft 2020-12 for schemas without $schema.
 type Options struct {
 	// Draft is the dialect of schemas without $schema: "4", "6", "7",
-	// "2019-09" or "2020-12" (the default). "draft7", "draft-07" and
-	// similar spellings are accepted too.
+	// "2019-09", "2020-12" (the default) or "v1" (JSON Schema v1, the
+	// release after 2020-12; $schema https://json-schema.org/v1).
+	// "draft7", "draft-07" and similar spellings are accepted too.
 	Draft string
 	// Whitespace is the whitespace policy (Compact by default).
 	Whitespace Whitespace
@@ -137,7 +138,7 @@ type Approximation struct {
 type Result struct {
 	Grammar *grammar.Grammar
 	// Draft is the dialect of the root schema ("4", "6", "7", "2019-09",
-	// "2020-12").
+	// "2020-12", "v1").
 	Draft string
 	// Approximations lists what Lenient mode dropped (empty in strict mode).
 	Approximations []Approximation
@@ -182,6 +183,13 @@ func CompileURL(url string, opts Options) (*Result, error) {
 // "draft2020-12", a meta-schema URL...) to the library's draft.
 func parseDraft(name string) (*sjs.Draft, string, error) {
 	n := strings.ToLower(strings.TrimSpace(name))
+	if isV1(n) {
+		return sjs.Draft2020, "v1", nil
+	}
+	switch n {
+	case "v1", "1", "draft-next", "next":
+		return sjs.Draft2020, "v1", nil
+	}
 	n = strings.TrimPrefix(n, "draft")
 	n = strings.TrimPrefix(n, "-")
 	n = strings.TrimPrefix(n, "0")
@@ -197,11 +205,11 @@ func parseDraft(name string) (*sjs.Draft, string, error) {
 	case "4":
 		return sjs.Draft4, "4", nil
 	}
-	return nil, "", fmt.Errorf("jsonschema: unknown draft %q (want 4, 6, 7, 2019-09 or 2020-12)", name)
+	return nil, "", fmt.Errorf("jsonschema: unknown draft %q (want 4, 6, 7, 2019-09, 2020-12 or v1)", name)
 }
 
 // ParseDraft normalizes a dialect name ("draft7", "draft-07", "7",
-// "2020-12", ...) to "4", "6", "7", "2019-09" or "2020-12".
+// "2020-12", "v1", ...) to "4", "6", "7", "2019-09", "2020-12" or "v1".
 func ParseDraft(name string) (string, error) {
 	_, n, err := parseDraft(name)
 	return n, err
@@ -223,6 +231,12 @@ func draftName(v int) string {
 type mapLoader struct {
 	docs   map[string][]byte
 	parsed map[string]any
+
+	// v1 is set when the loader serves the compiler (not the validator):
+	// $dynamicRefs of v1 resources are then rewritten and recorded in
+	// v1Refs (see scanV1). defaultV1: schemas without $schema are v1.
+	v1, defaultV1 bool
+	v1Refs        map[string]v1DynRef
 }
 
 func (l *mapLoader) Load(url string) (any, error) {
@@ -238,23 +252,29 @@ func (l *mapLoader) Load(url string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if l.v1 {
+		l.scanV1(u, v, l.defaultV1)
+	}
 	l.parsed[u] = v
 	return v, nil
 }
 
 // newLibCompiler returns a santhosh-tekuri compiler configured like opts
 // and reading only from docs.
-func newLibCompiler(docs map[string][]byte, opts Options, regexEngine sjs.RegexpEngine) (*sjs.Compiler, *mapLoader, error) {
-	d, _, err := parseDraft(opts.Draft)
+func newLibCompiler(docs map[string][]byte, opts Options, regexEngine sjs.RegexpEngine, validator bool) (*sjs.Compiler, *mapLoader, error) {
+	d, dn, err := parseDraft(opts.Draft)
 	if err != nil {
 		return nil, nil, err
+	}
+	if _, ok := docs[V1MetaSchema]; !ok {
+		docs[V1MetaSchema] = v1MetaSchemaDoc
 	}
 	c := sjs.NewCompiler()
 	c.DefaultDraft(d)
 	if opts.AssertFormat {
 		c.AssertFormat()
 	}
-	l := &mapLoader{docs: docs, parsed: map[string]any{}}
+	l := &mapLoader{docs: docs, parsed: map[string]any{}, v1: !validator, defaultV1: dn == "v1"}
 	c.UseLoader(l)
 	if regexEngine != nil {
 		c.UseRegexpEngine(regexEngine)
@@ -263,7 +283,7 @@ func newLibCompiler(docs map[string][]byte, opts Options, regexEngine sjs.Regexp
 }
 
 func compileLocation(loc string, docs map[string][]byte, opts Options) (*Result, error) {
-	lc, loader, err := newLibCompiler(docs, opts, ecmaRegexpEngine)
+	lc, loader, err := newLibCompiler(docs, opts, ecmaRegexpEngine, false)
 	if err != nil {
 		return nil, err
 	}
@@ -290,7 +310,11 @@ func compileLocation(loc string, docs map[string][]byte, opts Options) (*Result,
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Grammar: g, Draft: draftName(root.DraftVersion), Approximations: c.approx}, nil
+	draft := draftName(root.DraftVersion)
+	if c.v1Root() {
+		draft = "v1"
+	}
+	return &Result{Grammar: g, Draft: draft, Approximations: c.approx}, nil
 }
 
 // unsupportedRegex turns a meta-schema validation failure caused by a
@@ -367,7 +391,7 @@ func newValidator(schema []byte, opts Options, engine sjs.RegexpEngine) (*Valida
 		docs[strings.TrimSuffix(u, "#")] = d
 	}
 	docs[strings.TrimSuffix(base, "#")] = schema
-	lc, _, err := newLibCompiler(docs, opts, engine)
+	lc, _, err := newLibCompiler(docs, opts, engine, true)
 	if err != nil {
 		return nil, err
 	}
