@@ -53,6 +53,9 @@ type maskbenchReport struct {
 	StateMasks   int     `json:"state_masks_computed"`
 	StateMaskMS  float64 `json:"state_mask_compute_ms"`
 	MasksOver1ms int     `json:"masks_over_1ms"`
+	// Subsets: the same report for each subset folder, when --corpus
+	// names the whole corpus.
+	Subsets map[string]*maskbenchReport `json:"subsets,omitempty"`
 }
 
 // schemaResult is one schema's outcome.
@@ -70,7 +73,7 @@ type schemaResult struct {
 }
 
 func runMaskBench(e *env, args []string) int {
-	f := newFlags("bench maskbench", "[--corpus DIR] [--tokenizer PATH] [--threads N] [--limit N] [--timeout D] [--json]", `
+	f := newFlags("bench maskbench", "[--corpus DIR] [--tokenizer PATH] [--threads N] [--limit N] [--stride K] [--timeout D] [--json]", `
 MaskBench: compile every JSONSchemaBench schema (one JSON file per schema with
 "schema" and "tests") with the JSON Schema compiler (compact JSON), then replay
 each test instance's compact serialization, tokenized with the vocabulary's
@@ -86,6 +89,7 @@ must be 0. stuck counts states where nothing, not even EOS, is allowed.`)
 	f.tokenizerFlag()
 	threads := f.Int("threads", 1, "schemas compiled and replayed in parallel (each mask is timed on one thread)")
 	limit := f.Int("limit", 0, "read at most `N` schema files (0 = all)")
+	stride := f.Int("stride", 1, "take every `K`-th schema file of each subset folder (a sample that covers every subset)")
 	timeout := f.Duration("timeout", 30*time.Second, "per-schema compile limit; beyond it the schema counts as a timeout")
 	if code, ok := f.parse(e, args); !ok {
 		return code
@@ -115,6 +119,9 @@ must be 0. stuck counts states where nothing, not even EOS, is allowed.`)
 		return e.fail("bench maskbench", exitUsage, err)
 	}
 	sort.Strings(files)
+	if *stride > 1 {
+		files = everyKth(files, *stride)
+	}
 	if *limit > 0 && len(files) > *limit {
 		files = files[:*limit]
 	}
@@ -150,7 +157,69 @@ must be 0. stuck counts states where nothing, not even EOS, is allowed.`)
 	if e.progress() {
 		fmt.Fprintln(e.stderr)
 	}
-	r := maskbenchReport{Corpus: dir, Vocab: infoOf(v), TTFMms: map[string]float64{}}
+	r := summarizeMaskBench(results)
+	r.Corpus, r.Vocab = dir, infoOf(v)
+	bySubset := map[string][]schemaResult{}
+	for _, s := range results {
+		rel, err := filepath.Rel(dir, filepath.Dir(s.file))
+		if err == nil && rel != "." {
+			bySubset[rel] = append(bySubset[rel], s)
+		}
+	}
+	if len(bySubset) > 1 {
+		r.Subsets = map[string]*maskbenchReport{}
+		for name, rs := range bySubset {
+			sub := summarizeMaskBench(rs)
+			sub.Skipped = nil
+			r.Subsets[name] = &sub
+		}
+	}
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+		r.PeakRSSMB = float64(ru.Maxrss) / 1024
+	}
+	r.WallSeconds = time.Since(start).Seconds()
+	if f.json {
+		e.writeJSON(r)
+	} else {
+		w := e.stdout
+		fmt.Fprintf(w, "corpus            %s (%s)\n", dir, v.Name())
+		fmt.Fprintf(w, "schemas           %d: compiled %d, refused %d, timeouts %d, passing %d (%.1f%%)\n", r.Schemas, r.Compiled, r.Refused, r.Timeouts, r.Passing, 100*float64(r.Passing)/float64(max(r.Schemas, 1)))
+		fmt.Fprintf(w, "valid             accepted %d, rejected %d\n", r.ValidAccepted, r.ValidRejected)
+		fmt.Fprintf(w, "invalid           rejected %d, ACCEPTED %d\n", r.InvalidRejected, r.InvalidAccepted)
+		fmt.Fprintf(w, "stuck             %d\n", r.Stuck)
+		m := r.MaskUS
+		fmt.Fprintf(w, "masks             %d: p25 %.2f p50 %.2f p75 %.2f p90 %.2f p99 %.2f p99.9 %.2f max %.1f mean %.2f µs\n", r.Masks, m.P25, m.P50, m.P75, m.P90, m.P99, m.P999, m.Max, m.Mean)
+		fmt.Fprintf(w, "ttfm              p50 %.2f p99 %.2f max %.1f ms\n", r.TTFMms["p50"], r.TTFMms["p99"], r.TTFMms["max"])
+		fmt.Fprintf(w, "first visits      %d state masks computed during the replays, %.1f ms in all; %d masks over 1 ms\n", r.StateMasks, r.StateMaskMS, r.MasksOver1ms)
+		fmt.Fprintf(w, "jump-forward      %d of %d valid-instance tokens forced (%.1f%%)\n", r.ForcedTokens, r.Tokens, 100*r.ForcedShare)
+		fmt.Fprintf(w, "peak rss          %.0f MB, wall %.1f s\n", r.PeakRSSMB, r.WallSeconds)
+		if len(r.Subsets) > 0 {
+			names := make([]string, 0, len(r.Subsets))
+			for n := range r.Subsets {
+				names = append(names, n)
+			}
+			sort.Strings(names)
+			fmt.Fprintf(w, "\n%-24s %7s %8s %7s %8s %7s %9s %9s %9s %9s %10s\n", "subset", "schemas", "compiled", "passing", "inv.acc", "stuck", "p50 µs", "p99 µs", "mean µs", "max ms", "ttfm50 ms")
+			for _, n := range names {
+				x := r.Subsets[n]
+				fmt.Fprintf(w, "%-24s %7d %8d %7d %8d %7d %9.2f %9.1f %9.1f %9.1f %10.1f\n", n, x.Schemas, x.Compiled, x.Passing, x.InvalidAccepted, x.Stuck, x.MaskUS.P50, x.MaskUS.P99, x.MaskUS.Mean, x.MaskUS.Max/1000, x.TTFMms["p50"])
+			}
+		}
+		for _, s := range r.Skipped {
+			fmt.Fprintf(e.stderr, "skipped %s: not a JSONSchemaBench file\n", s)
+		}
+	}
+	if r.InvalidAccepted > 0 || r.Stuck > 0 {
+		return exitNo
+	}
+	return exitOK
+}
+
+// summarizeMaskBench aggregates schema results: counts, mask and TTFM
+// percentiles, first visits and jump-forward.
+func summarizeMaskBench(results []schemaResult) maskbenchReport {
+	r := maskbenchReport{TTFMms: map[string]float64{}}
 	var masks, ttfm []time.Duration
 	for _, s := range results {
 		if s.skipped {
@@ -195,34 +264,7 @@ must be 0. stuck counts states where nothing, not even EOS, is allowed.`)
 	r.ForcedShare = float64(r.ForcedTokens) / float64(max(r.Tokens, 1))
 	t := replay.Summarize(ttfm)
 	r.TTFMms["p50"], r.TTFMms["p99"], r.TTFMms["max"], r.TTFMms["mean"] = t.P50/1000, t.P99/1000, t.Max/1000, t.Mean/1000
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
-		r.PeakRSSMB = float64(ru.Maxrss) / 1024
-	}
-	r.WallSeconds = time.Since(start).Seconds()
-	if f.json {
-		e.writeJSON(r)
-	} else {
-		w := e.stdout
-		fmt.Fprintf(w, "corpus            %s (%s)\n", dir, v.Name())
-		fmt.Fprintf(w, "schemas           %d: compiled %d, refused %d, timeouts %d, passing %d (%.1f%%)\n", r.Schemas, r.Compiled, r.Refused, r.Timeouts, r.Passing, 100*float64(r.Passing)/float64(max(r.Schemas, 1)))
-		fmt.Fprintf(w, "valid             accepted %d, rejected %d\n", r.ValidAccepted, r.ValidRejected)
-		fmt.Fprintf(w, "invalid           rejected %d, ACCEPTED %d\n", r.InvalidRejected, r.InvalidAccepted)
-		fmt.Fprintf(w, "stuck             %d\n", r.Stuck)
-		m := r.MaskUS
-		fmt.Fprintf(w, "masks             %d: p25 %.2f p50 %.2f p75 %.2f p90 %.2f p99 %.2f p99.9 %.2f max %.1f mean %.2f µs\n", r.Masks, m.P25, m.P50, m.P75, m.P90, m.P99, m.P999, m.Max, m.Mean)
-		fmt.Fprintf(w, "ttfm              p50 %.2f p99 %.2f max %.1f ms\n", r.TTFMms["p50"], r.TTFMms["p99"], r.TTFMms["max"])
-		fmt.Fprintf(w, "first visits      %d state masks computed during the replays, %.1f ms in all; %d masks over 1 ms\n", r.StateMasks, r.StateMaskMS, r.MasksOver1ms)
-		fmt.Fprintf(w, "jump-forward      %d of %d valid-instance tokens forced (%.1f%%)\n", r.ForcedTokens, r.Tokens, 100*r.ForcedShare)
-		fmt.Fprintf(w, "peak rss          %.0f MB, wall %.1f s\n", r.PeakRSSMB, r.WallSeconds)
-		for _, s := range r.Skipped {
-			fmt.Fprintf(e.stderr, "skipped %s: not a JSONSchemaBench file\n", s)
-		}
-	}
-	if r.InvalidAccepted > 0 || r.Stuck > 0 {
-		return exitNo
-	}
-	return exitOK
+	return r
 }
 
 // maskbenchSchema compiles one schema file and replays its instances.
@@ -362,4 +404,18 @@ func maskbenchSchema(path string, v *vocab.Vocabulary, timeout time.Duration) sc
 	res.stateMasks, res.stateMaskTime = st.States, st.Compute
 	res.compiled = true
 	return res
+}
+
+// everyKth keeps every k-th file of each folder (the first, the k+1-th...).
+func everyKth(files []string, k int) []string {
+	var out []string
+	n := map[string]int{}
+	for _, f := range files {
+		d := filepath.Dir(f)
+		if n[d]%k == 0 {
+			out = append(out, f)
+		}
+		n[d]++
+	}
+	return out
 }
