@@ -1,6 +1,10 @@
 package jsonschema
 
-import "testing"
+import (
+	"errors"
+	"strings"
+	"testing"
+)
 
 // TestDuplicateKeys: a named member occurs at most once whatever the
 // encoding of its key, and extra keys never repeat a named one. (Extra
@@ -24,6 +28,43 @@ func TestDuplicateKeys(t *testing.T) {
 		for _, s := range tc.reject {
 			if accepts(p, s) {
 				t.Errorf("%s: %s accepted", tc.schema, s)
+			}
+		}
+	}
+}
+
+// TestMinPropertiesRepeatedExtraKeys: a minimum that two members with the
+// same undeclared key could meet is refused in strict mode (and reported in
+// lenient mode); a minimum that needs one member beyond the required ones
+// compiles exactly.
+func TestMinPropertiesRepeatedExtraKeys(t *testing.T) {
+	for _, tc := range []struct {
+		schema string
+		refuse bool
+	}{
+		{`{"minProperties":2}`, true},
+		{`{"properties":{"a":{},"b":{}},"minProperties":2}`, true},
+		{`{"not":{"maxProperties":1}}`, true},
+		{`{"minProperties":2,"maxProperties":5,"additionalProperties":false,"properties":{"a":{},"b":{}}}`, false},
+		{`{"minProperties":2,"required":["a"]}`, false},
+		{`{"minProperties":3,"required":["a","b"]}`, false},
+		{`{"minProperties":3,"required":["a"]}`, true},
+		{`{"minProperties":1}`, false},
+		{`{"minProperties":2,"maxProperties":1}`, false}, // empty: no object at all
+	} {
+		_, err := Compile([]byte(tc.schema), Options{})
+		var ue *UnsupportedError
+		if got := errors.As(err, &ue); got != tc.refuse || (err != nil && !got) {
+			t.Errorf("%s: err = %v, want refused %v", tc.schema, err, tc.refuse)
+			continue
+		}
+		if tc.refuse {
+			if !strings.Contains(ue.Keyword, "Properties") || ue.Pointer == "" {
+				t.Errorf("%s: error names %q at %q", tc.schema, ue.Keyword, ue.Pointer)
+			}
+			res, err := CompileResult([]byte(tc.schema), Options{Lenient: true})
+			if err != nil || len(res.Approximations) == 0 {
+				t.Errorf("%s: lenient: err %v, approximations %v", tc.schema, err, res)
 			}
 		}
 	}

@@ -408,6 +408,31 @@ func (c *compiler) object(ch *cset) (grammar.Expr, error) {
 		// named ones, but extra members may repeat a key among themselves:
 		// tracking the set of keys seen is not context-free. Known gap,
 		// documented in docs/CONFORMANCE.md ("Duplicate keys").
+		//
+		// The gap changes validity only where the grammar counts members:
+		// maxProperties and the negation of minProperties bound the member
+		// count from above (repeats only make the count larger than the
+		// number of distinct keys, so the bound stays sound), but a lower
+		// bound that needs 2 or more members beyond the required ones
+		// could be met by repeating one extra key ({"x":1,"x":2} for
+		// minProperties 2). Refuse that. (With one member beyond the
+		// required ones the distinct count is exact: required keys are
+		// distinct and at least one other key is present.)
+		nreq := 0
+		for _, r := range perm.Required {
+			if r {
+				nreq++
+			}
+		}
+		if minP-nreq >= 2 && (maxP == grammar.Unbounded || maxP-nreq >= 2) {
+			src, kw := firstWith(ch, func(l *sjs.Schema) bool { return l.MinProperties != nil && *l.MinProperties == minP }), "minProperties"
+			if src == nil {
+				src, kw = ch.leaves[0], "not/maxProperties"
+			}
+			if err := c.unsupported(src, kw, fmt.Sprintf("at least %d properties where undeclared keys are allowed: members with a repeated undeclared key would count towards the minimum (duplicate undeclared keys are not tracked)", minP)); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return perm, nil
 }
