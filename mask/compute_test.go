@@ -165,3 +165,39 @@ num ::= [0-9]+`,
 		}
 	}
 }
+
+// TestStatsByPath: every state mask computed is counted under the path
+// that computed it: the string states of a JSON-like grammar by the
+// slice, a state calling a string rule by its callee, the rest by the
+// whole-trie walk.
+func TestStatsByPath(t *testing.T) {
+	g, err := ebnf.Parse("paths", []byte(`root ::= "{" ("\"a\":" str | "\"b\":" num)* "}"
+str ::= "\"" [^"\\\x00-\x1F]* "\""
+num ::= [0-9]+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := vocab.ByteLevel()
+	saved := minCalleeMask
+	minCalleeMask = 1
+	defer func() { minCalleeMask = saved }()
+	p, err := compile.Compile(g, v, compile.Options{NoInline: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab := NewTable(p, v)
+	tab.Precompute()
+	st := tab.Stats()
+	sum := 0
+	for _, n := range st.ByPath {
+		sum += n
+	}
+	if sum != st.States {
+		t.Errorf("ByPath %v sums to %d, %d states computed", st.ByPath, sum, st.States)
+	}
+	for k, n := range st.ByPath {
+		if n == 0 {
+			t.Errorf("no state computed by path %s (ByPath %v)", Path(k), st.ByPath)
+		}
+	}
+}

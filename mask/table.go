@@ -32,6 +32,30 @@ type StateMask struct {
 	Uncertain    []Entry
 	NumAccepted  int
 	took         time.Duration // time to compute
+	path         Path          // how it was computed
+}
+
+// Path is the way a state mask was computed on first visit.
+type Path uint8
+
+const (
+	// PathSlice: a precomputed vocabulary slice (JSON string characters,
+	// or a counted repetition of them) decided most tokens; the rest of
+	// the trie was walked.
+	PathSlice Path = iota
+	// PathCallee: the masks of called rules decided the tokens they
+	// accept alone; the other tokens went through the parser.
+	PathCallee
+	// PathTrie: the general path, a walk of the whole token trie (DFA
+	// steps where the state calls nothing, the parser below). Always
+	// correct, bounded by the trie's size; the fast paths fall back to it
+	// when they do not apply or give up (a product walk past maxPairs).
+	PathTrie
+	numPaths
+)
+
+func (k Path) String() string {
+	return [...]string{"slice", "callee", "trie"}[k]
 }
 
 // Table holds the state masks of one Program for one Vocabulary. Masks
@@ -77,6 +101,9 @@ type Stats struct {
 	Precompute  time.Duration // wall time of Precompute, when it ran
 	TrieEntries int
 	Trie        time.Duration // building the vocabulary's trie (0 when cached)
+	// ByPath counts the state masks computed by each Path; ByPath[PathTrie]
+	// is how often the fast paths fell back to the general walk.
+	ByPath [numPaths]int
 }
 
 // Stats returns a snapshot of the table's statistics.
@@ -268,6 +295,7 @@ func (t *Table) count(sm *StateMask) {
 	t.stats.Bytes += sm.memory()
 	t.stats.Uncertain += len(sm.Uncertain)
 	t.stats.Compute += sm.took
+	t.stats.ByPath[sm.path]++
 	t.statsMu.Unlock()
 }
 
@@ -495,7 +523,9 @@ func (t *Table) compute(w *walker, it automaton.Item) *StateMask {
 			// Tokens the callees accept alone are accepted here too; the
 			// others go through the parser one by one.
 			uncertain := t.walkRest(w, it, follow, acc)
-			return t.finish(it, acc, uncertain, start)
+			sm := t.finish(it, acc, uncertain, start)
+			sm.path = PathCallee
+			return sm
 		}
 	}
 	var uncertain []int32
@@ -537,7 +567,11 @@ func (t *Table) compute(w *walker, it automaton.Item) *StateMask {
 		}
 		i++
 	}
-	return t.finish(it, acc, uncertain, start)
+	sm := t.finish(it, acc, uncertain, start)
+	if tr == t.trie {
+		sm.path = PathTrie
+	}
+	return sm
 }
 
 // finish makes the state mask of accepted set acc and uncertain tokens.

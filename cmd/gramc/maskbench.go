@@ -17,6 +17,7 @@ import (
 	"github.com/gramc/gramc/grammar/jsonschema"
 	"github.com/gramc/gramc/internal/replay"
 	"github.com/gramc/gramc/internal/shared"
+	"github.com/gramc/gramc/mask"
 	"github.com/gramc/gramc/runtime"
 	"github.com/gramc/gramc/vocab"
 )
@@ -50,9 +51,13 @@ type maskbenchReport struct {
 	ForcedShare  float64 `json:"forced_share"`
 	// State masks computed on first visit during the replays, the time
 	// they took, and the masks slower than 1 ms.
-	StateMasks   int     `json:"state_masks_computed"`
-	StateMaskMS  float64 `json:"state_mask_compute_ms"`
-	MasksOver1ms int     `json:"masks_over_1ms"`
+	StateMasks  int     `json:"state_masks_computed"`
+	StateMaskMS float64 `json:"state_mask_compute_ms"`
+	// StateMaskPaths: how the first visits were computed (mask.Path:
+	// "slice", "callee", "trie"); "trie" counts the fallbacks to the
+	// general, bounded walk of the whole token trie.
+	StateMaskPaths map[string]int `json:"state_mask_paths"`
+	MasksOver1ms   int            `json:"masks_over_1ms"`
 	// Subsets: the same report for each subset folder, when --corpus
 	// names the whole corpus.
 	Subsets map[string]*maskbenchReport `json:"subsets,omitempty"`
@@ -70,6 +75,7 @@ type schemaResult struct {
 	tokens, forced                int
 	stateMasks                    int
 	stateMaskTime                 time.Duration
+	paths                         [len(mask.Stats{}.ByPath)]int
 }
 
 func runMaskBench(e *env, args []string) int {
@@ -192,6 +198,7 @@ must be 0. stuck counts states where nothing, not even EOS, is allowed.`)
 		fmt.Fprintf(w, "masks             %d: p25 %.2f p50 %.2f p75 %.2f p90 %.2f p99 %.2f p99.9 %.2f max %.1f mean %.2f µs\n", r.Masks, m.P25, m.P50, m.P75, m.P90, m.P99, m.P999, m.Max, m.Mean)
 		fmt.Fprintf(w, "ttfm              p50 %.2f p99 %.2f max %.1f ms\n", r.TTFMms["p50"], r.TTFMms["p99"], r.TTFMms["max"])
 		fmt.Fprintf(w, "first visits      %d state masks computed during the replays, %.1f ms in all; %d masks over 1 ms\n", r.StateMasks, r.StateMaskMS, r.MasksOver1ms)
+		fmt.Fprintf(w, "                  by path: slice %d, callee %d, whole-trie walk (fallback) %d\n", r.StateMaskPaths["slice"], r.StateMaskPaths["callee"], r.StateMaskPaths["trie"])
 		fmt.Fprintf(w, "jump-forward      %d of %d valid-instance tokens forced (%.1f%%)\n", r.ForcedTokens, r.Tokens, 100*r.ForcedShare)
 		fmt.Fprintf(w, "peak rss          %.0f MB, wall %.1f s\n", r.PeakRSSMB, r.WallSeconds)
 		if len(r.Subsets) > 0 {
@@ -219,7 +226,7 @@ must be 0. stuck counts states where nothing, not even EOS, is allowed.`)
 // summarizeMaskBench aggregates schema results: counts, mask and TTFM
 // percentiles, first visits and jump-forward.
 func summarizeMaskBench(results []schemaResult) maskbenchReport {
-	r := maskbenchReport{TTFMms: map[string]float64{}}
+	r := maskbenchReport{TTFMms: map[string]float64{}, StateMaskPaths: map[string]int{}}
 	var masks, ttfm []time.Duration
 	for _, s := range results {
 		if s.skipped {
@@ -247,6 +254,9 @@ func summarizeMaskBench(results []schemaResult) maskbenchReport {
 		r.ForcedTokens += s.forced
 		r.StateMasks += s.stateMasks
 		r.StateMaskMS += ms(s.stateMaskTime.Nanoseconds())
+		for k, n := range s.paths {
+			r.StateMaskPaths[mask.Path(k).String()] += n
+		}
 		if s.invalidAcc > 0 {
 			r.InvalidAcceptedFiles = append(r.InvalidAcceptedFiles, s.file)
 		}
@@ -402,6 +412,7 @@ func maskbenchSchema(path string, v *vocab.Vocabulary, timeout time.Duration) sc
 	}
 	st := c.Table.Stats()
 	res.stateMasks, res.stateMaskTime = st.States, st.Compute
+	copy(res.paths[:], st.ByPath[:])
 	res.compiled = true
 	return res
 }
