@@ -1,10 +1,10 @@
 package automaton
 
 import (
+	"cmp"
 	"encoding/binary"
 	"fmt"
 	"slices"
-	"sort"
 )
 
 // Dead is the transition target meaning "no transition".
@@ -39,7 +39,10 @@ func (d *DFA) addState() int32 {
 // accept the NFA's start and accepting states. It fails with ErrTooLarge
 // beyond maxStates DFA states.
 func Determinize(n *NFA, start, accept int32, maxStates int) (*DFA, error) {
-	d := &DFA{}
+	// Room for about as many states as the NFA has (the usual size for
+	// rule bodies), so the 1 KiB rows are rarely copied by growth.
+	c := min(len(n.states), maxStates, 4096)
+	d := &DFA{Next: make([][256]int32, 0, c), Calls: make([][]SymEdge, 0, c), Tokens: make([][]SymEdge, 0, c), Accept: make([]bool, 0, c)}
 	ids := map[string]int32{}
 	var sets [][]int32
 	seen := make([]uint32, len(n.states))
@@ -110,6 +113,11 @@ func Determinize(n *NFA, start, accept int32, maxStates int) (*DFA, error) {
 		memo := map[string]int32{}
 		for b := range 256 {
 			if len(buckets[b]) == 0 {
+				continue
+			}
+			if b > 0 && slices.Equal(buckets[b], buckets[b-1]) {
+				// A run of bytes with the same targets (a byte range).
+				d.Next[i][b] = d.Next[i][b-1]
 				continue
 			}
 			k := key(buckets[b])
@@ -240,13 +248,14 @@ func (d *DFA) trim(live func(call bool, sym int32) bool) *DFA {
 	if !useful[0] {
 		return nil
 	}
-	out := &DFA{}
+	out := &DFA{Next: make([][256]int32, n), Calls: make([][]SymEdge, n), Tokens: make([][]SymEdge, n), Accept: make([]bool, n)}
+	copy(out.Accept, d.Accept)
 	for s := range n {
-		out.addState()
-		out.Accept[s] = d.Accept[s]
-		for b := range 256 {
-			if t := d.Next[s][b]; t != Dead && useful[t] {
-				out.Next[s][b] = t
+		row := &out.Next[s]
+		*row = d.Next[s]
+		for b, t := range row {
+			if t != Dead && !useful[t] {
+				row[b] = Dead
 			}
 		}
 		for _, e := range d.Calls[s] {
@@ -259,7 +268,9 @@ func (d *DFA) trim(live func(call bool, sym int32) bool) *DFA {
 				out.Tokens[s] = append(out.Tokens[s], e)
 			}
 		}
-		sort.Slice(out.Calls[s], func(i, j int) bool { return out.Calls[s][i].Sym < out.Calls[s][j].Sym })
+		if len(out.Calls[s]) > 1 {
+			slices.SortFunc(out.Calls[s], func(a, b SymEdge) int { return cmp.Compare(a.Sym, b.Sym) })
+		}
 	}
 	return out
 }

@@ -205,6 +205,48 @@ func byteClasses(rows []*[256]int32) (class [256]int32, n int) {
 			h[b] = (h[b] ^ uint64(uint32(v))) * 1099511628211
 		}
 	}
+	// Each byte's candidate is the first byte with the same hash; one
+	// pass over the rows (in memory order) checks every byte against its
+	// candidate.
+	var cand [256]uint8
+	for b := range 256 {
+		cand[b] = uint8(b)
+		for r := range b {
+			if h[r] == h[b] {
+				cand[b] = uint8(r)
+				break
+			}
+		}
+	}
+	collision := false
+	for _, row := range rows {
+		for b := range 256 {
+			if row[b] != row[cand[b]] {
+				collision = true
+			}
+		}
+		if collision {
+			break
+		}
+	}
+	if collision {
+		return byteClassesExact(rows, &h)
+	}
+	for b := range 256 {
+		if c := int(cand[b]); c != b {
+			class[b] = class[c]
+		} else {
+			class[b] = int32(n)
+			n++
+		}
+	}
+	return class, n
+}
+
+// byteClassesExact is byteClasses when two different columns share a
+// hash: every byte is compared with the first byte of each class of the
+// same hash, column by column.
+func byteClassesExact(rows []*[256]int32, h *[256]uint64) (class [256]int32, n int) {
 	var reps []int // the first byte of each class
 	for b := range 256 {
 		class[b] = -1
