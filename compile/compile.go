@@ -255,7 +255,7 @@ func (c *compiler) planInlining() {
 			return satMul(exprSize(e.X)+2, k)
 		case *grammar.Ref:
 			i := c.byName[e.Name]
-			if recursive[i] || c.opts.NoInline {
+			if recursive[i] || c.opts.NoInline || c.g.Rules[i].NoInline {
 				return 2
 			}
 			return est(i)
@@ -275,7 +275,7 @@ func (c *compiler) planInlining() {
 	}
 	root := c.byName[c.g.Root]
 	for i := range c.g.Rules {
-		c.inline[i] = !c.opts.NoInline && !recursive[i] && i != root && est(i) <= c.opts.InlineLimit
+		c.inline[i] = !c.opts.NoInline && !c.g.Rules[i].NoInline && !recursive[i] && i != root && est(i) <= c.opts.InlineLimit
 	}
 	// Called: reachable from the root through kept rules.
 	queue := []int{root}

@@ -49,6 +49,11 @@ type Rule struct {
 	Name string
 	Body Expr
 	Pos  Pos
+	// NoInline keeps the rule as its own automaton: compile never copies
+	// it into its callers, whatever its size. For a small rule referenced
+	// from many places whose copies would multiply the caller's states
+	// (the JSON-escaped characters of the time formats' leap-second rule).
+	NoInline bool
 }
 
 // Rule returns the rule with the given name, or nil.

@@ -39,6 +39,13 @@ type compiler struct {
 
 	fmtVocab map[string]bool
 
+	// The leap-second rules of time and date-time (leapRules): leapUsed
+	// when a format references them, leapInRegular when such a language
+	// ended up where it must be one automaton (an intersection or
+	// complement); Compile then starts again with flatLeap, which refuses
+	// the two formats (or, when lenient, takes their subsets).
+	leapUsed, leapInRegular, flatLeap bool
+
 	approx []Approximation
 }
 
@@ -107,6 +114,12 @@ func (c *compiler) compileRoot(root *sjs.Schema) (*grammar.Grammar, error) {
 		body = seq(c.ws, body, c.ws)
 	}
 	c.rules = append([]*grammar.Rule{{Name: "root", Body: body}}, c.rules...)
+	if c.leapUsed {
+		if c.leapInRegular || leapInBoolean(c.rules) {
+			return nil, errFlatLeap
+		}
+		c.rules = append(c.rules, leapRules()...)
+	}
 	g := &grammar.Grammar{Root: "root", Rules: c.rules}
 	if err := prune(g); err != nil {
 		return nil, err

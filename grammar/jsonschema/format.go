@@ -41,13 +41,10 @@ var refusedFormats = map[string]string{
 	"regex":        "ECMA-262 regular expressions are not a regular language (nested groups)",
 	"idn-hostname": "IDNA2008 (Punycode, contextual rules, Bidi) has no exact regular grammar here",
 	"idn-email":    "its domain is an idn-hostname (IDNA2008), which has no exact regular grammar here",
-	"period":       "not compiled (a date-time or duration range; date-time is refused)",
-	// The next four are regular, but their exact automata are far too
+	"period":       "not compiled (a range of date-times or a date-time and a duration)",
+	// The next two are regular, but their exact automata are far too
 	// large for a format (measured on the code points, before JSON
 	// escaping multiplies the states by about six).
-	"time": "second 60 is valid only at 23:59 UTC, whatever the offset: the local hour and minute must be " +
-		"remembered across the fraction, an automaton of about 11,000 states (60,000 with JSON escapes)",
-	"date-time": "its time is a full-time, refused for the leap-second rule (an automaton of about 60,000 states)",
 	"hostname": "labels of at most 63 characters within a name of at most 253: the two counters make an " +
 		"automaton of about 24,000 states (over 100,000 with JSON escapes)",
 	"email": "its domain is a hostname (labels of at most 63 characters within 253), an automaton of over 100,000 states",
@@ -70,6 +67,22 @@ var formatBuilders = map[string]func() (grammar.Expr, error){
 	"uri-template":          func() (grammar.Expr, error) { return anchored(uriTemplate()) },
 }
 
+// leapBuilders build the JSON string content of time and date-time
+// directly: their leap seconds are a reference to the rules of leapRules,
+// which Compile adds to the grammar (see leapRefusal).
+var leapBuilders = map[string]func() (grammar.Expr, error){
+	"time":      func() (grammar.Expr, error) { return leapFormat("") },
+	"date-time": func() (grammar.Expr, error) { return leapFormat(fullDate + `[Tt]`) },
+}
+
+// leapRefusal is the reason time and date-time are refused where their
+// language must be one regular automaton (compile builds the operands of
+// an intersection or complement as byte DFAs, without calls).
+const leapRefusal = "second 60 is valid only at 23:59 UTC, whatever the offset: where the language must be one " +
+	"automaton (an intersection or complement: beside minLength, maxLength or pattern, under not, contains...) the local " +
+	"hour and minute must be remembered across the fraction, about 11,000 states (60,000 with JSON escapes); " +
+	"alone, or in anyOf, the format is compiled exactly"
+
 var formatCache sync.Map // name -> formatResult
 
 type formatResult struct {
@@ -88,7 +101,13 @@ func lexFormat(name string) (grammar.Expr, error) {
 		return grammar.Clone(r.e), nil // callers own their IR
 	}
 	var r formatResult
-	if b, ok := formatBuilders[name]; ok {
+	if b, ok := leapBuilders[name]; ok {
+		e, err := b()
+		if err != nil {
+			err = &formatError{Format: name, Reason: err.Error()}
+		}
+		r = formatResult{e, err}
+	} else if b, ok := formatBuilders[name]; ok {
 		e, err := b()
 		if err == nil {
 			e, err = jsonlex.Escape(e)
@@ -111,6 +130,21 @@ func lexFormat(name string) (grammar.Expr, error) {
 	return grammar.Clone(r.e), nil
 }
 
+// errFlatLeap makes Compile start again with compiler.flatLeap.
+var errFlatLeap = errors.New("jsonschema: the leap-second rules are in an intersection or complement")
+
+// lexFormat is the package's lexFormat, with the compiler's handling of
+// the leap-second formats (see compiler.flatLeap).
+func (c *compiler) lexFormat(name string) (grammar.Expr, error) {
+	if _, ok := leapBuilders[name]; ok {
+		if c.flatLeap {
+			return nil, &formatError{Format: name, Reason: leapRefusal}
+		}
+		c.leapUsed = true
+	}
+	return lexFormat(name)
+}
+
 func anchored(pattern string) (grammar.Expr, error) {
 	return regex.Anchored(pattern, regex.Flags{Strict: true})
 }
@@ -123,6 +157,170 @@ const (
 	fullDate = `(?:\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|02-(?:0[1-9]|1\d|2[0-8]))|` +
 		leapYear + `-02-29)`
 )
+
+// leapFormat is the JSON string content of the strings made of a string
+// of the pattern prefix (code points) and an RFC 3339 full-time, exactly
+// as the validator checks it (validateTime): seconds 00 to 59 with any
+// offset, the leap second 60 only when the local time minus the offset is
+// 23:59. The validator reads the two-digit numbers with strconv.Atoi,
+// which also takes "+1" and "-0"; those spellings are left out (a false
+// negative, never a false positive; the language is never complemented:
+// see leapRefusal).
+func leapFormat(prefix string) (grammar.Expr, error) {
+	head := grammar.Expr(&grammar.Seq{})
+	if prefix != "" {
+		p, err := anchored(prefix)
+		if err != nil {
+			return nil, err
+		}
+		if head, err = jsonlex.Escape(p); err != nil {
+			return nil, err
+		}
+	}
+	noLeap, err := anchored(timeNoLeap)
+	if err != nil {
+		return nil, err
+	}
+	if noLeap, err = jsonlex.Escape(noLeap); err != nil {
+		return nil, err
+	}
+	return &grammar.Seq{Items: []grammar.Expr{head, &grammar.Alt{Alts: []grammar.Expr{noLeap, &grammar.Ref{Name: leapRule}}}}}, nil
+}
+
+// The leap second. With L = h*60+m the local hour and minute, the
+// validator computes L+offset for "-hh:mm", L-offset for "+hh:mm" (plus
+// 1440 when negative), and second 60 is valid when that is 23:59 (1439):
+// so the offset is "-" (1439-L), "+" (L+1) mod 1440 ("+00:00" at 23:59), or
+// Z/z at 23:59. For "-" that is hour 23-h and minute 59-m; for "+" hour
+// h (h+1 mod 24 at minute 59) and minute m+1 mod 60.
+//
+// The local time must be remembered across the fraction: 1,440 states
+// that, with JSON escapes in every character, make an automaton of about
+// 60,000 states (seconds to build). Instead every character is a call:
+// small rules (a digit, two digits, ":", the signs, ":60" and the
+// fraction), kept out of line (Rule.NoInline), so that the JSON escapes
+// are built once, and the leap rule itself is an automaton of calls: a
+// state per hour, per (hour, minute) and per offset minute, about 1,600
+// states. Its alternatives are grouped by the local minute and the sign,
+// so that the subset construction shares the offset minute at once.
+const leapRule = "fmt-leap"
+
+func leapName(kind string, n int) string { return fmt.Sprintf("%s-%s%02d", leapRule, kind, n) }
+
+// leapRules returns the rules of the leap second (a copy: callers own
+// their IR).
+func leapRules() []*grammar.Rule {
+	leapOnce.Do(func() { leapBuilt, leapErr = buildLeapRules() })
+	if leapErr != nil {
+		panic(fmt.Sprintf("leap-second rules: %v", leapErr))
+	}
+	out := make([]*grammar.Rule, len(leapBuilt))
+	for i, r := range leapBuilt {
+		out[i] = &grammar.Rule{Name: r.Name, Body: grammar.Clone(r.Body), NoInline: true}
+	}
+	return out
+}
+
+var (
+	leapOnce  sync.Once
+	leapBuilt []*grammar.Rule
+	leapErr   error
+)
+
+func buildLeapRules() ([]*grammar.Rule, error) {
+	var rules []*grammar.Rule
+	add := func(name string, e grammar.Expr) {
+		rules = append(rules, &grammar.Rule{Name: name, Body: e, NoInline: true})
+	}
+	ref := func(name string) grammar.Expr { return &grammar.Ref{Name: name} }
+	seq := func(xs ...grammar.Expr) grammar.Expr { return &grammar.Seq{Items: xs} }
+	escaped := func(pattern string) (grammar.Expr, error) {
+		e, err := anchored(pattern)
+		if err != nil {
+			return nil, err
+		}
+		return jsonlex.Escape(e)
+	}
+	for _, x := range []struct{ name, pattern string }{
+		{"colon", `:`}, {"plus", `\+`}, {"minus", `-`}, {"zulu", `[Zz]`},
+		{"sixty", `:60(?:\.\d+)?`}, // ":60" and the fraction
+	} {
+		e, err := escaped(x.pattern)
+		if err != nil {
+			return nil, err
+		}
+		add(leapRule+"-"+x.name, e)
+	}
+	for k := 0; k < 10; k++ {
+		e, err := escaped(fmt.Sprint(k))
+		if err != nil {
+			return nil, err
+		}
+		add(leapName("c", k), e)
+	}
+	for k := 0; k < 60; k++ {
+		add(leapName("d", k), seq(ref(leapName("c", k/10)), ref(leapName("c", k%10)))) // two digits
+		add(leapName("m", k), seq(ref(leapName("d", k)), ref(leapRule+"-sixty")))      // minute, :60, fraction
+	}
+	for h := 0; h < 24; h++ {
+		add(leapName("p", h), seq(ref(leapRule+"-plus"), ref(leapName("d", h)))) // offset sign and hour
+		add(leapName("n", h), seq(ref(leapRule+"-minus"), ref(leapName("d", h))))
+	}
+	colon := ref(leapRule + "-colon")
+	var alts []grammar.Expr
+	for m := 0; m < 60; m++ {
+		var plus, minus []grammar.Expr
+		for h := 0; h < 24; h++ {
+			l := h*60 + m
+			local := func() []grammar.Expr {
+				return []grammar.Expr{ref(leapName("d", h)), grammar.Clone(colon), ref(leapName("m", m))}
+			}
+			plus = append(plus, seq(append(local(), ref(leapName("p", (l+1)%1440/60)))...))
+			minus = append(minus, seq(append(local(), ref(leapName("n", 23-h)))...))
+		}
+		alts = append(alts,
+			seq(&grammar.Alt{Alts: plus}, grammar.Clone(colon), ref(leapName("d", (m+1)%60))),
+			seq(&grammar.Alt{Alts: minus}, grammar.Clone(colon), ref(leapName("d", 59-m))))
+	}
+	alts = append(alts, seq(ref(leapName("d", 23)), grammar.Clone(colon), ref(leapName("m", 59)), ref(leapRule+"-zulu")))
+	add(leapRule, &grammar.Alt{Alts: alts})
+	return rules, nil
+}
+
+// refersToLeap reports whether e references the leap-second rule.
+func refersToLeap(e grammar.Expr) bool {
+	found := false
+	grammar.Walk(e, func(x grammar.Expr) bool {
+		if r, ok := x.(*grammar.Ref); ok && strings.HasPrefix(r.Name, leapRule) {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// leapInBoolean reports whether an intersection or complement in one of
+// the rules references the leap-second rule (compile builds those
+// operands as byte DFAs, without calls).
+func leapInBoolean(rules []*grammar.Rule) bool {
+	found := false
+	for _, r := range rules {
+		grammar.Walk(r.Body, func(x grammar.Expr) bool {
+			switch x.(type) {
+			case *grammar.And, *grammar.Not:
+				if refersToLeap(x) {
+					found = true
+				}
+				return false
+			}
+			return !found
+		})
+		if found {
+			return true
+		}
+	}
+	return false
+}
 
 // duration is RFC 3339 appendix A (ISO 8601): no fractions, no sign,
 // weeks alone.

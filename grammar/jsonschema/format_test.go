@@ -7,6 +7,8 @@ import (
 	"math/rand"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -29,11 +31,27 @@ func formatProgram(t testing.TB, name string) *automaton.Program {
 		t.Fatalf("%s: %v", name, err)
 	}
 	g := &grammar.Grammar{Root: "r", Rules: []*grammar.Rule{{Name: "r", Body: lexQuoted(e)}}}
+	if refersToLeap(e) {
+		g.Rules = append(g.Rules, leapRules()...)
+	}
 	p, err := compile.Compile(g, nil, compile.Options{})
 	if err != nil {
 		t.Fatalf("%s: compile: %v", name, err)
 	}
 	return p
+}
+
+// allFormats are the compiled formats.
+func allFormats() []string {
+	var names []string
+	for n := range formatBuilders {
+		names = append(names, n)
+	}
+	for n := range leapBuilders {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
 }
 
 func jsonQuote(s string) string {
@@ -187,8 +205,11 @@ func TestFormatSuite(t *testing.T) {
 		}
 		for _, g := range groups {
 			name, _ := g.Schema["format"].(string)
-			if _, ok := formatBuilders[name]; !ok {
+			if !slices.Contains(allFormats(), name) {
 				continue
+			}
+			if name == "time" && strings.Contains(f, "draft3") {
+				continue // draft 3's time is hh:mm:ss (gramc reads drafts 4 and later)
 			}
 			p := progs[name]
 			if p == nil {
@@ -225,12 +246,7 @@ func TestFormatSubsetOfValidator(t *testing.T) {
 	if v, err := strconv.Atoi(os.Getenv("GRAMC_FORMAT_SAMPLES")); err == nil {
 		n = v
 	}
-	var names []string
-	for name := range formatBuilders {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range allFormats() {
 		p := formatProgram(t, name)
 		c := sjs.NewCompiler()
 		c.AssertFormat()
@@ -291,12 +307,7 @@ func randomText(p *automaton.Program, rng *rand.Rand, max int) (string, bool) {
 }
 
 func TestFormatSizes(t *testing.T) {
-	var names []string
-	for n := range formatBuilders {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range allFormats() {
 		start := time.Now()
 		p := formatProgram(t, n)
 		t.Logf("%-22s %6d states  %v", n, p.NumStates(), time.Since(start).Round(time.Millisecond))
@@ -304,7 +315,7 @@ func TestFormatSizes(t *testing.T) {
 }
 
 func TestFormatRefused(t *testing.T) {
-	for _, n := range []string{"regex", "idn-hostname", "idn-email", "time", "date-time", "hostname", "email", "period"} {
+	for _, n := range []string{"regex", "idn-hostname", "idn-email", "hostname", "email", "period"} {
 		_, err := lexFormat(n)
 		var fe *formatError
 		if !errors.As(err, &fe) || fe.Format != n || !errors.Is(err, errFormatUnsupported) {
@@ -315,12 +326,7 @@ func TestFormatRefused(t *testing.T) {
 
 // BenchmarkFormatCompile measures lexFormat and compile.Compile per format.
 func BenchmarkFormatCompile(b *testing.B) {
-	var names []string
-	for n := range formatBuilders {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range allFormats() {
 		b.Run(n, func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				formatCache.Delete(n)
@@ -345,8 +351,15 @@ func TestFormatSchemas(t *testing.T) {
 			t.Errorf("date: %s accepted=%v, want %v", text, got, want)
 		}
 	}
-	for _, name := range []string{"regex", "date-time", "hostname"} {
-		schema := `{"format": "` + name + `"}`
+	for _, x := range []struct{ name, schema string }{
+		{"regex", `{"format": "regex"}`},
+		{"hostname", `{"format": "hostname"}`},
+		// time and date-time where the language must be one automaton.
+		{"date-time", `{"format": "date-time", "maxLength": 40}`},
+		{"time", `{"not": {"format": "time"}}`},
+		{"date-time", `{"oneOf": [{"format": "date-time"}, {"format": "date"}]}`},
+	} {
+		name, schema := x.name, x.schema
 		_, err := Compile([]byte(schema), opts)
 		var ue *UnsupportedError
 		if !errors.As(err, &ue) || ue.Keyword != "format" || !strings.Contains(ue.Reason, `"`+name+`"`) ||
@@ -598,12 +611,17 @@ func suiteFormatInstances(t *testing.T) map[string][]suiteInstance {
 
 // TestFormatLenientSchemas goes through Compile: in Lenient mode a
 // refused format with a subset is compiled to it and recorded; strict
-// mode still refuses it; regex and period are still dropped.
+// mode still refuses it; regex and period are still dropped. time and
+// date-time are refused only where their language must be one automaton
+// (here with maxLength).
 func TestFormatLenientSchemas(t *testing.T) {
 	strict := Options{AssertFormat: true}
 	lenient := Options{AssertFormat: true, Lenient: true}
 	for _, name := range subsetNames {
 		schema := `{"properties": {"x": {"format": "` + name + `"}}}`
+		if _, ok := leapBuilders[name]; ok {
+			schema = `{"properties": {"x": {"format": "` + name + `", "maxLength": 64}}}`
+		}
 		_, err := Compile([]byte(schema), strict)
 		var ue *UnsupportedError
 		if !errors.As(err, &ue) || ue.Keyword != "format" || ue.Pointer != "#/properties/x/format" ||
@@ -643,5 +661,247 @@ func TestFormatLenientSchemas(t *testing.T) {
 		if err != nil || len(r.Approximations) != 1 || strings.Contains(r.Approximations[0].Reason, "subset") {
 			t.Errorf("%s: %v %+v", name, err, r)
 		}
+	}
+}
+
+// timeOracle is the validator's checker of format name (time or
+// date-time).
+func timeOracle(t testing.TB, name string) func(string) bool {
+	sch := subsetChecker(t, name)
+	return func(s string) bool { return sch.Validate(s) == nil }
+}
+
+// plainTime matches the time strings without the validator's
+// strconv.Atoi spellings ("+1", "-0" for a two-digit number), which the
+// compiled language leaves out.
+var plainTime = regexp.MustCompile(`^(\d{4}-\d\d-\d\d[Tt])?\d\d:\d\d:\d\d(\.\d+)?([Zz]|[+\-]\d\d:\d\d)$`)
+
+// checkTime compares the compiled format with the validator on s, written
+// plainly and with escapes: an accepted string must be valid, and a valid
+// plain one accepted. With escapes it also checks s with \u escapes.
+func checkTime(t *testing.T, p *automaton.Program, valid func(string) bool, name, s string, escapes bool) (bad bool) {
+	want := valid(s)
+	texts := []string{jsonQuote(s)}
+	if escapes {
+		texts = append(texts, escapeAllASCII(s), escapeSome(s))
+	}
+	for _, text := range texts {
+		got := accepts(p, text)
+		if got && !want {
+			t.Errorf("%s: %s accepted, the validator rejects %q", name, text, s)
+			return true
+		}
+		if !got && want && plainTime.MatchString(s) {
+			t.Errorf("%s: %s rejected, the validator accepts %q", name, text, s)
+			return true
+		}
+	}
+	return false
+}
+
+// escapeSome writes every third character as \u00XX and a slash (none in
+// a time) as \/.
+func escapeSome(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for i, r := range s {
+		if r < 0x80 && i%3 == 1 {
+			fmt.Fprintf(&b, `\u%04X`, r)
+		} else {
+			q := jsonQuote(string(r))
+			b.WriteString(q[1 : len(q)-1])
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// TestFormatLeapSeconds checks the leap second of time exhaustively: every
+// local time with its valid offsets and near misses (and every offset for
+// a few local times), with and without a fraction, against the validator.
+func TestFormatLeapSeconds(t *testing.T) {
+	p := formatProgram(t, "time")
+	valid := timeOracle(t, "time")
+	fmtOff := func(sign byte, v int) string {
+		v = (v%1440 + 1440) % 1440
+		return fmt.Sprintf("%c%02d:%02d", sign, v/60, v%60)
+	}
+	n, accepted := 0, 0
+	for l := 0; l < 1440; l++ {
+		if testing.Short() && l%5 != 4 {
+			continue
+		}
+		local := fmt.Sprintf("%02d:%02d:60", l/60, l%60)
+		offs := []string{"Z", "z", "+00:00", "-00:00"}
+		for _, d := range []int{-60, -1, 0, 1, 60} {
+			offs = append(offs, fmtOff('+', l+1+d), fmtOff('-', 1439-l+d))
+		}
+		if l%239 == 0 {
+			for v := 0; v < 1440; v++ {
+				offs = append(offs, fmtOff('+', v), fmtOff('-', v))
+			}
+		}
+		for _, frac := range []string{"", ".0123456789"} {
+			for _, off := range offs {
+				s := local + frac + off
+				n++
+				if valid(s) {
+					accepted++
+				}
+				if checkTime(t, p, valid, "time", s, l%7 == 0) {
+					return
+				}
+			}
+		}
+	}
+	if !testing.Short() && accepted < 2*2*1440 {
+		t.Errorf("only %d of %d leap seconds are valid", accepted, n)
+	}
+	t.Logf("%d leap-second strings, %d valid", n, accepted)
+}
+
+// TestFormatTimeDifferential compares time and date-time with the
+// validator on random strings near the format and their mutations.
+func TestFormatTimeDifferential(t *testing.T) {
+	n := 20000
+	if testing.Short() {
+		n = 3000
+	}
+	rng := rand.New(rand.NewSource(1))
+	two := func(max int) string {
+		switch rng.Intn(20) {
+		case 0:
+			return fmt.Sprintf("+%d", rng.Intn(10))
+		case 1:
+			return "-0"
+		case 2:
+			return fmt.Sprintf("%d", rng.Intn(10))
+		}
+		return fmt.Sprintf("%02d", rng.Intn(max))
+	}
+	randTime := func() string {
+		var b strings.Builder
+		h, m := rng.Intn(24), rng.Intn(60)
+		if rng.Intn(4) == 0 {
+			b.WriteString(two(30) + ":" + two(70))
+		} else {
+			fmt.Fprintf(&b, "%02d:%02d", h, m)
+		}
+		if rng.Intn(2) == 0 {
+			b.WriteString(":60")
+		} else {
+			b.WriteString(":" + two(62))
+		}
+		if rng.Intn(2) == 0 {
+			b.WriteString("." + strconv.Itoa(rng.Intn(1000)))
+		}
+		switch rng.Intn(8) {
+		case 0:
+			b.WriteString("Z")
+		case 1:
+			b.WriteString("z")
+		case 2, 3:
+			l := (h*60 + m + 1) % 1440
+			fmt.Fprintf(&b, "+%02d:%02d", l/60, l%60)
+		case 4, 5:
+			l := 1439 - (h*60 + m)
+			fmt.Fprintf(&b, "-%02d:%02d", l/60, l%60)
+		default:
+			b.WriteString("+-"[rng.Intn(2):][:1] + two(26) + ":" + two(62))
+		}
+		return b.String()
+	}
+	randDate := func() string {
+		if rng.Intn(3) == 0 {
+			return fmt.Sprintf("%04d-%02d-%02d", rng.Intn(10000), rng.Intn(14), rng.Intn(33))
+		}
+		return fmt.Sprintf("%04d-%02d-%02d", rng.Intn(10000), 1+rng.Intn(12), 1+rng.Intn(28))
+	}
+	const chars = "0123456789:+-.TtZz 6"
+	mutate := func(s string) string {
+		b := []byte(s)
+		switch k := rng.Intn(4); {
+		case len(b) == 0 || k == 0:
+			i := rng.Intn(len(b) + 1)
+			b = append(b[:i], append([]byte{chars[rng.Intn(len(chars))]}, b[i:]...)...)
+		case k == 1:
+			i := rng.Intn(len(b))
+			b = append(b[:i], b[i+1:]...)
+		default:
+			b[rng.Intn(len(b))] = chars[rng.Intn(len(chars))]
+		}
+		return string(b)
+	}
+	for _, name := range []string{"time", "date-time"} {
+		p := formatProgram(t, name)
+		valid := timeOracle(t, name)
+		bad, ok := 0, 0
+		for i := 0; i < n && bad < 5; i++ {
+			s := randTime()
+			if name == "date-time" {
+				s = randDate() + "Tt"[rng.Intn(2):][:1] + s
+			}
+			if rng.Intn(3) == 0 {
+				s = mutate(s)
+			}
+			if valid(s) {
+				ok++
+			}
+			if checkTime(t, p, valid, name, s, true) {
+				bad++
+			}
+		}
+		t.Logf("%s: %d strings, %d valid", name, n, ok)
+	}
+}
+
+// TestFormatLeapSchemas compiles time and date-time through Compile: alone,
+// in properties, in anyOf and as property names they are exact, leap
+// seconds included.
+func TestFormatLeapSchemas(t *testing.T) {
+	opts := Options{AssertFormat: true}
+	for _, x := range []struct {
+		schema         string
+		accept, reject []string
+	}{
+		{`{"type": "string", "format": "date-time"}`,
+			[]string{`"1998-12-31T23:59:60Z"`, `"1998-12-31T15:59:60.123-08:00"`, `"1998-12-31t23:59:60\u002B00:00"`, `"2024-02-29T01:02:03+05:30"`},
+			[]string{`"1998-12-31T23:59:60+01:00"`, `"1998-12-31T23:58:60Z"`, `"2023-02-29T01:02:03Z"`, `12`}},
+		{`{"type": "object", "properties": {"a": {"type": "string", "format": "date-time"}, "b": {"type": "string", "format": "time"}}}`,
+			[]string{`{"a":"2000-01-01T00:00:00Z","b":"00:00:60+00:01"}`, `{"b":"12:30:60-11:29"}`, `{}`},
+			[]string{`{"b":"12:30:60+11:29"}`, `{"a":"2000-01-01T00:00:60Z"}`}},
+		{`{"anyOf": [{"format": "time"}, {"format": "date"}, {"type": "integer"}]}`,
+			[]string{`"23:59:60z"`, `"2020-01-01"`, `3`, `"00:00:60-23:59"`},
+			[]string{`"00:00:60Z"`, `"x"`}},
+		{`{"if": {"format": "time"}, "then": {"type": "string"}, "else": {"type": "integer"}}`,
+			[]string{`"23:59:60Z"`, `"00:00:00+23:59"`},
+			[]string{`"00:00:60Z"`, `"x"`, `3`}}, // 3 passes "if", then is not a string
+		{`{"type": "object", "propertyNames": {"format": "time"}}`,
+			[]string{`{"23:59:60Z":1}`, `{}`},
+			[]string{`{"23:59:61Z":1}`, `{"22:59:60Z":1}`}},
+	} {
+		p := mustProgram(t, x.schema, opts)
+		for _, s := range x.accept {
+			if !accepts(p, s) {
+				t.Errorf("%s: %s rejected", x.schema, s)
+			}
+		}
+		for _, s := range x.reject {
+			if accepts(p, s) {
+				t.Errorf("%s: %s accepted", x.schema, s)
+			}
+		}
+	}
+	// Lenient: where the language must be one automaton, the subset.
+	r, err := CompileResult([]byte(`{"format": "date-time", "maxLength": 40}`), Options{AssertFormat: true, Lenient: true})
+	if err != nil || len(r.Approximations) != 1 || !strings.Contains(r.Approximations[0].Reason, "subset") {
+		t.Fatalf("lenient date-time with maxLength: %v %+v", err, r)
+	}
+	p, err := compile.Compile(r.Grammar, nil, compile.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !accepts(p, `"2000-01-01T00:00:00Z"`) || accepts(p, `"1998-12-31T23:59:60Z"`) {
+		t.Errorf("lenient date-time with maxLength: not the no-leap subset")
 	}
 }

@@ -307,6 +307,11 @@ func compileLocation(loc string, docs map[string][]byte, opts Options) (*Result,
 	}
 	c := newCompiler(opts, lc, loader, loc)
 	g, err := c.compileRoot(root)
+	if errors.Is(err, errFlatLeap) {
+		c = newCompiler(opts, lc, loader, loc)
+		c.flatLeap = true
+		g, err = c.compileRoot(root)
+	}
 	if err != nil {
 		return nil, err
 	}

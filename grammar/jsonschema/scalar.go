@@ -473,7 +473,7 @@ func (c *compiler) stringBase(cs *cset) (rxl, error) {
 			}
 		}
 		if name, ok := c.formatOf(l); ok {
-			e, err := lexFormat(name)
+			e, err := c.lexFormat(name)
 			if err != nil {
 				sub, ok := lenientFormat(name)
 				if ok && c.opts.Lenient {
@@ -548,6 +548,11 @@ func (c *compiler) regularEmpty(e grammar.Expr) (bool, error) {
 		v := !grammar.Productive(e, nil)
 		c.empty[e] = v
 		return v, nil
+	}
+	if c.leapUsed && refersToLeap(e) {
+		// Not one automaton: Compile starts again without the leap rules.
+		c.leapInRegular = true
+		return false, nil
 	}
 	// Deciding emptiness compiles the intersection; with large counted
 	// repetitions (maxLength 254 and a pattern) that costs seconds, so it

@@ -285,7 +285,7 @@ func (b *builder) embed(sub *grammar.Grammar, prefix string, pos grammar.Pos) st
 			}
 			return true
 		})
-		b.extra = append(b.extra, &grammar.Rule{Name: rename[r.Name], Body: body, Pos: pos})
+		b.extra = append(b.extra, &grammar.Rule{Name: rename[r.Name], Body: body, Pos: pos, NoInline: r.NoInline})
 	}
 	return rename[sub.Root]
 }

@@ -355,7 +355,7 @@ func embed(g *grammar.Grammar, sub *grammar.Grammar, prefix string) string {
 			}
 			return true
 		})
-		g.Rules = append(g.Rules, &grammar.Rule{Name: rename[r.Name], Body: body, Pos: r.Pos})
+		g.Rules = append(g.Rules, &grammar.Rule{Name: rename[r.Name], Body: body, Pos: r.Pos, NoInline: r.NoInline})
 	}
 	return rename[sub.Root]
 }
