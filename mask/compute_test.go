@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/gramc/gramc/automaton"
 	"github.com/gramc/gramc/compile"
@@ -194,6 +195,13 @@ num ::= [0-9]+`))
 	}
 	if sum != st.States {
 		t.Errorf("ByPath %v sums to %d, %d states computed", st.ByPath, sum, st.States)
+	}
+	var took time.Duration
+	for _, d := range st.ByPathTime {
+		took += d
+	}
+	if took != st.Compute {
+		t.Errorf("ByPathTime %v sums to %v, Compute %v", st.ByPathTime, took, st.Compute)
 	}
 	for k, n := range st.ByPath {
 		if n == 0 {

@@ -104,6 +104,8 @@ type Stats struct {
 	// ByPath counts the state masks computed by each Path; ByPath[PathTrie]
 	// is how often the fast paths fell back to the general walk.
 	ByPath [numPaths]int
+	// ByPathTime is the compute time of the masks of each Path.
+	ByPathTime [numPaths]time.Duration
 }
 
 // Stats returns a snapshot of the table's statistics.
@@ -296,6 +298,7 @@ func (t *Table) count(sm *StateMask) {
 	t.stats.Uncertain += len(sm.Uncertain)
 	t.stats.Compute += sm.took
 	t.stats.ByPath[sm.path]++
+	t.stats.ByPathTime[sm.path] += sm.took
 	t.statsMu.Unlock()
 }
 

@@ -57,7 +57,9 @@ type maskbenchReport struct {
 	// "slice", "callee", "trie"); "trie" counts the fallbacks to the
 	// general, bounded walk of the whole token trie.
 	StateMaskPaths map[string]int `json:"state_mask_paths"`
-	MasksOver1ms   int            `json:"masks_over_1ms"`
+	// StateMaskPathMS: their compute time by path.
+	StateMaskPathMS map[string]float64 `json:"state_mask_path_ms"`
+	MasksOver1ms    int                `json:"masks_over_1ms"`
 	// Subsets: the same report for each subset folder, when --corpus
 	// names the whole corpus.
 	Subsets map[string]*maskbenchReport `json:"subsets,omitempty"`
@@ -76,6 +78,7 @@ type schemaResult struct {
 	stateMasks                    int
 	stateMaskTime                 time.Duration
 	paths                         [len(mask.Stats{}.ByPath)]int
+	pathTime                      [len(mask.Stats{}.ByPath)]time.Duration
 }
 
 func runMaskBench(e *env, args []string) int {
@@ -198,7 +201,8 @@ must be 0. stuck counts states where nothing, not even EOS, is allowed.`)
 		fmt.Fprintf(w, "masks             %d: p25 %.2f p50 %.2f p75 %.2f p90 %.2f p99 %.2f p99.9 %.2f max %.1f mean %.2f µs\n", r.Masks, m.P25, m.P50, m.P75, m.P90, m.P99, m.P999, m.Max, m.Mean)
 		fmt.Fprintf(w, "ttfm              p50 %.2f p99 %.2f max %.1f ms\n", r.TTFMms["p50"], r.TTFMms["p99"], r.TTFMms["max"])
 		fmt.Fprintf(w, "first visits      %d state masks computed during the replays, %.1f ms in all; %d masks over 1 ms\n", r.StateMasks, r.StateMaskMS, r.MasksOver1ms)
-		fmt.Fprintf(w, "                  by path: slice %d, callee %d, whole-trie walk (fallback) %d\n", r.StateMaskPaths["slice"], r.StateMaskPaths["callee"], r.StateMaskPaths["trie"])
+		fmt.Fprintf(w, "                  by path: slice %d (%.1f ms), callee %d (%.1f ms), whole-trie walk %d (%.1f ms)\n",
+			r.StateMaskPaths["slice"], r.StateMaskPathMS["slice"], r.StateMaskPaths["callee"], r.StateMaskPathMS["callee"], r.StateMaskPaths["trie"], r.StateMaskPathMS["trie"])
 		fmt.Fprintf(w, "jump-forward      %d of %d valid-instance tokens forced (%.1f%%)\n", r.ForcedTokens, r.Tokens, 100*r.ForcedShare)
 		fmt.Fprintf(w, "peak rss          %.0f MB, wall %.1f s\n", r.PeakRSSMB, r.WallSeconds)
 		if len(r.Subsets) > 0 {
@@ -226,7 +230,7 @@ must be 0. stuck counts states where nothing, not even EOS, is allowed.`)
 // summarizeMaskBench aggregates schema results: counts, mask and TTFM
 // percentiles, first visits and jump-forward.
 func summarizeMaskBench(results []schemaResult) maskbenchReport {
-	r := maskbenchReport{TTFMms: map[string]float64{}, StateMaskPaths: map[string]int{}}
+	r := maskbenchReport{TTFMms: map[string]float64{}, StateMaskPaths: map[string]int{}, StateMaskPathMS: map[string]float64{}}
 	var masks, ttfm []time.Duration
 	for _, s := range results {
 		if s.skipped {
@@ -256,6 +260,7 @@ func summarizeMaskBench(results []schemaResult) maskbenchReport {
 		r.StateMaskMS += ms(s.stateMaskTime.Nanoseconds())
 		for k, n := range s.paths {
 			r.StateMaskPaths[mask.Path(k).String()] += n
+			r.StateMaskPathMS[mask.Path(k).String()] += ms(s.pathTime[k].Nanoseconds())
 		}
 		if s.invalidAcc > 0 {
 			r.InvalidAcceptedFiles = append(r.InvalidAcceptedFiles, s.file)
@@ -413,6 +418,7 @@ func maskbenchSchema(path string, v *vocab.Vocabulary, timeout time.Duration) sc
 	st := c.Table.Stats()
 	res.stateMasks, res.stateMaskTime = st.States, st.Compute
 	copy(res.paths[:], st.ByPath[:])
+	copy(res.pathTime[:], st.ByPathTime[:])
 	res.compiled = true
 	return res
 }
