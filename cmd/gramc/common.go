@@ -91,6 +91,7 @@ type flags struct {
 	draft         string // --draft: the dialect of a schema without $schema
 	whitespace    string // --whitespace: JSON whitespace policy for --schema
 	lenient       bool   // --lenient: approximate instead of refusing
+	format        string // --format: assert, annotate or the dialect's default
 	tokenizer     string
 	out           bytes.Buffer
 }
@@ -119,6 +120,7 @@ func (f *flags) grammarFlag() {
 	f.StringVar(&f.draft, "draft", "", "with --schema: the dialect (4, 6, 7, 2019-09, 2020-12, v1) of a schema without $schema (default 2020-12)")
 	f.StringVar(&f.whitespace, "whitespace", "", "with --schema: whitespace between JSON tokens, compact (none), bounded (at most 32 characters a gap) or flexible (any); default flexible for check, compact otherwise")
 	f.BoolVar(&f.lenient, "lenient", false, "with --schema: approximate what cannot be enforced exactly instead of refusing, and list each approximation on stderr")
+	f.StringVar(&f.format, "format", "", "with --schema: `mode` of the format keyword: assert (compile each format exactly, or refuse it), annotate (ignore it), or empty for the dialect's default (asserted in drafts 4 to 7 and under the format-assertion vocabulary, an annotation otherwise)")
 }
 
 // loadInput loads the grammar that --grammar, --regex or --lark names (at
@@ -156,6 +158,15 @@ func (f *flags) schemaGrammar() (*grammar.Grammar, string, error) {
 		return nil, f.schema, err
 	}
 	opts := jsonschema.Options{Draft: f.draft, Lenient: f.lenient}
+	switch f.format {
+	case "":
+	case "assert":
+		opts.AssertFormat = true
+	case "annotate":
+		opts.FormatAnnotation = true
+	default:
+		return nil, f.schema, fmt.Errorf("--format %q: want assert or annotate", f.format)
+	}
 	ws := f.whitespace
 	if ws == "" && f.cmd == "check" {
 		ws = "flexible"

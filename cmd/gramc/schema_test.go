@@ -45,3 +45,32 @@ func TestSchemaFlag(t *testing.T) {
 	code, out, errOut = gramc(t, "", "compile", "--schema", schema, "--grammar", schema)
 	want(t, code, 2, out, errOut)
 }
+
+// TestFormatFlag: --format assert compiles format in 2020-12 (an
+// annotation by default there), --format annotate ignores it in draft 7
+// (asserted by default there), and a bad mode is a usage error.
+func TestFormatFlag(t *testing.T) {
+	s2020 := writeFile(t, "date2020.json", `{"type":"string","format":"date"}`)
+	s7 := writeFile(t, "date7.json", `{"$schema":"http://json-schema.org/draft-07/schema#","type":"string","format":"date"}`)
+	for _, tc := range []struct {
+		schema, mode, input string
+		code                int
+	}{
+		{s2020, "", `"not a date"`, 0},
+		{s2020, "assert", `"not a date"`, 1},
+		{s2020, "assert", `"2024-02-29"`, 0},
+		{s2020, "assert", `"2023-02-29"`, 1},
+		{s7, "", `"not a date"`, 1},
+		{s7, "annotate", `"not a date"`, 0},
+		{s7, "sometimes", `"2024-02-29"`, 2},
+	} {
+		args := []string{"check", "--schema", tc.schema}
+		if tc.mode != "" {
+			args = append(args, "--format", tc.mode)
+		}
+		code, out, errOut := gramc(t, tc.input, args...)
+		if code != tc.code {
+			t.Errorf("%v < %s: exit %d, want %d (%s%s)", args, tc.input, code, tc.code, out, errOut)
+		}
+	}
+}
