@@ -63,6 +63,14 @@ var languageTests = []struct {
 	{`{"anyOf":[{"type":"string"},{"minimum":3}]}`, []string{`"x"`, `3`, `null`}, []string{`2`}},
 	{`{"oneOf":[{"type":"integer"},{"minimum":2}]}`, []string{`1`, `2.5`}, []string{`3`}},
 	{`{"oneOf":[{"required":["a"]},{"required":["b"]}]}`, []string{`{"a":1}`, `{"b":1}`}, []string{`{"a":1,"b":1}`, `{}`, `1`}},
+	// Disjoint by a discriminator that only one branch requires (the other
+	// restricts it when present, or forbids it): compiled without negation.
+	{`{"oneOf":[{"properties":{"mode":{"enum":["custom"]},"name":{"type":"string"}},"additionalProperties":false},{"properties":{"mode":{"const":"reference"},"id":{"type":"string"}},"required":["id","mode"],"additionalProperties":false}]}`,
+		[]string{`{}`, `{"mode":"custom"}`, `{"name":"x"}`, `{"mode":"reference","id":"r"}`, `{"id":"r","mode":"reference"}`},
+		[]string{`{"mode":"reference"}`, `{"mode":"custom","id":"r"}`, `{"mode":"other","id":"r"}`, `{"name":"x","mode":"reference","id":"r"}`}},
+	{`{"oneOf":[{"required":["kind"]},{"properties":{"x":{"type":"integer"}},"additionalProperties":false}]}`,
+		[]string{`{"kind":1}`, `{"kind":1,"x":"s"}`, `{"x":1}`, `{}`},
+		[]string{`{"x":"s"}`, `1`}},
 	{`{"not":{"type":"object","properties":{"foo":{"type":"string"}}}}`, []string{`1`, `{"foo":1}`}, []string{`{"foo":"x"}`, `{}`}},
 	{`{"if":{"required":["a"]},"then":{"required":["b"]},"else":{"maxProperties":0}}`, []string{`{"a":1,"b":2}`, `{}`}, []string{`{"a":1}`, `{"c":1}`}},
 	{`{"allOf":[{"properties":{"a":{"minimum":1}}},{"properties":{"a":{"maximum":2}}}]}`, []string{`{"a":1.5}`, `{}`}, []string{`{"a":3}`, `{"a":0}`}},

@@ -860,8 +860,9 @@ func containsBounds(l *sjs.Schema) (int, int) {
 }
 
 // pairwiseDisjoint reports whether no value of type t satisfies two of
-// the branches: for objects, two branches are disjoint when they both
-// require a key whose values come from disjoint finite sets.
+// the branches: for objects, two branches are disjoint when one requires a
+// key that the other forbids, or allows (when present) only with values
+// from a finite set disjoint from the first branch's finite set.
 func (c *compiler) pairwiseDisjoint(bs []*sjs.Schema, t jtype) (bool, error) {
 	if t != tObj {
 		return false, nil
@@ -869,6 +870,7 @@ func (c *compiler) pairwiseDisjoint(bs []*sjs.Schema, t jtype) (bool, error) {
 	type info struct {
 		required []string
 		finite   map[string]map[string]bool // key -> canonical values allowed
+		leaves   []*sjs.Schema
 	}
 	infos := make([]info, len(bs))
 	for i, b := range bs {
@@ -876,7 +878,7 @@ func (c *compiler) pairwiseDisjoint(bs []*sjs.Schema, t jtype) (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		in := info{finite: map[string]map[string]bool{}}
+		in := info{finite: map[string]map[string]bool{}, leaves: cs.leaves}
 		for _, l := range cs.leaves {
 			in.required = append(in.required, l.Required...)
 			for k, ps := range l.Properties {
@@ -909,13 +911,39 @@ func (c *compiler) pairwiseDisjoint(bs []*sjs.Schema, t jtype) (bool, error) {
 		}
 		infos[i] = in
 	}
-	disjoint := func(a, b info) bool {
-		for _, k := range a.required {
-			if !slices.Contains(b.required, k) {
+	// forbids reports whether b rejects every object with key k: a leaf
+	// with additionalProperties false that neither names k nor matches it
+	// with a pattern.
+	forbids := func(b info, k string) bool {
+		for _, l := range b.leaves {
+			if ap, ok := l.AdditionalProperties.(bool); !ok || ap {
 				continue
 			}
-			fa, oka := a.finite[k]
+			if _, named := l.Properties[k]; named {
+				continue
+			}
+			matched := false
+			for re := range l.PatternProperties {
+				if re.MatchString(k) {
+					matched = true
+				}
+			}
+			if !matched {
+				return true
+			}
+		}
+		return false
+	}
+	// oneWay: every value of a has a key k (required) that no value of b
+	// has with the same value: b forbids k, or both restrict k to finite
+	// sets with nothing in common (b's set applies when k is present).
+	oneWay := func(a, b info) bool {
+		for _, k := range a.required {
 			fb, okb := b.finite[k]
+			if (okb && len(fb) == 0) || forbids(b, k) {
+				return true
+			}
+			fa, oka := a.finite[k]
 			if !oka || !okb {
 				continue
 			}
@@ -931,6 +959,7 @@ func (c *compiler) pairwiseDisjoint(bs []*sjs.Schema, t jtype) (bool, error) {
 		}
 		return false
 	}
+	disjoint := func(a, b info) bool { return oneWay(a, b) || oneWay(b, a) }
 	for i := range infos {
 		for j := i + 1; j < len(infos); j++ {
 			if !disjoint(infos[i], infos[j]) {
