@@ -19,17 +19,7 @@ func TestDuplicateKeys(t *testing.T) {
 		{`{"patternProperties":{"^x":{}},"required":["x1"],"minProperties":2}`, []string{`{"x1":1,"x2":2}`}, []string{`{"x1":1,"x1":2}`, `{"x1":1}`, `{"x2":1,"x1":2,"\u00781":3}`}},
 		{`{"minProperties":1}`, []string{`{"x":1}`, `{"x":1,"x":2}`}, []string{`{}`}}, // a repeated extra key: one distinct key either way
 	} {
-		p := mustProgram(t, tc.schema, Options{})
-		for _, s := range tc.accept {
-			if !accepts(p, s) {
-				t.Errorf("%s: %s rejected", tc.schema, s)
-			}
-		}
-		for _, s := range tc.reject {
-			if accepts(p, s) {
-				t.Errorf("%s: %s accepted", tc.schema, s)
-			}
-		}
+		checkLanguage(t, tc.schema, tc.accept, tc.reject)
 	}
 }
 

@@ -189,20 +189,7 @@ func TestFormatSuite(t *testing.T) {
 	progs := map[string]*automaton.Program{}
 	checked := 0
 	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var groups []struct {
-			Schema map[string]any `json:"schema"`
-			Tests  []struct {
-				Data  any  `json:"data"`
-				Valid bool `json:"valid"`
-			} `json:"tests"`
-		}
-		if err := json.Unmarshal(data, &groups); err != nil {
-			t.Fatal(err)
-		}
+		groups := readSuiteFile(t, f)
 		for _, g := range groups {
 			name, _ := g.Schema["format"].(string)
 			if !slices.Contains(allFormats(), name) {
@@ -583,20 +570,7 @@ func suiteFormatInstances(t *testing.T) map[string][]suiteInstance {
 		if strings.Contains(f, "draft3") { // another "time" (no offset)
 			continue
 		}
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var groups []struct {
-			Schema map[string]any `json:"schema"`
-			Tests  []struct {
-				Data  any  `json:"data"`
-				Valid bool `json:"valid"`
-			} `json:"tests"`
-		}
-		if err := json.Unmarshal(data, &groups); err != nil {
-			t.Fatal(err)
-		}
+		groups := readSuiteFile(t, f)
 		for _, g := range groups {
 			name, _ := g.Schema["format"].(string)
 			for _, x := range g.Tests {
@@ -904,4 +878,27 @@ func TestFormatLeapSchemas(t *testing.T) {
 	if !accepts(p, `"2000-01-01T00:00:00Z"`) || accepts(p, `"1998-12-31T23:59:60Z"`) {
 		t.Errorf("lenient date-time with maxLength: not the no-leap subset")
 	}
+}
+
+// suiteGroup is a test case of a JSON-Schema-Test-Suite file.
+type suiteGroup struct {
+	Schema map[string]any `json:"schema"`
+	Tests  []struct {
+		Data  any  `json:"data"`
+		Valid bool `json:"valid"`
+	} `json:"tests"`
+}
+
+// readSuiteFile reads the test cases of a suite file.
+func readSuiteFile(t *testing.T, f string) []suiteGroup {
+	t.Helper()
+	data, err := os.ReadFile(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var groups []suiteGroup
+	if err := json.Unmarshal(data, &groups); err != nil {
+		t.Fatal(err)
+	}
+	return groups
 }

@@ -81,16 +81,23 @@ var languageTests = []struct {
 
 func TestLanguage(t *testing.T) {
 	for _, tc := range languageTests {
-		p := mustProgram(t, tc.schema, Options{})
-		for _, s := range tc.accept {
-			if !accepts(p, s) {
-				t.Errorf("%s: %s rejected", tc.schema, s)
-			}
+		checkLanguage(t, tc.schema, tc.accept, tc.reject)
+	}
+}
+
+// checkLanguage compiles schema (strict, compact) and checks that its
+// grammar accepts every text of accept and none of reject.
+func checkLanguage(t *testing.T, schema string, accept, reject []string) {
+	t.Helper()
+	p := mustProgram(t, schema, Options{})
+	for _, s := range accept {
+		if !accepts(p, s) {
+			t.Errorf("%s: %s rejected", schema, s)
 		}
-		for _, s := range tc.reject {
-			if accepts(p, s) {
-				t.Errorf("%s: %s accepted", tc.schema, s)
-			}
+	}
+	for _, s := range reject {
+		if accepts(p, s) {
+			t.Errorf("%s: %s accepted", schema, s)
 		}
 	}
 }
