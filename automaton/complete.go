@@ -302,6 +302,26 @@ func (p *Program) MinLength(r int32) int {
 	return l
 }
 
+// CheapestByte returns the byte, among those ok allows, after which the
+// completion cost is smallest, and that cost; -1 and NoCompletion when no
+// allowed byte can be pushed. Ties go to the lowest byte. The parser is
+// left as it was.
+func (ps *Parser) CheapestByte(ok func(b byte) bool) (int, int) {
+	next := ps.NextBytes()
+	best, bestCost := -1, NoCompletion
+	for b := range 256 {
+		if !next.Has(byte(b)) || !ok(byte(b)) || !ps.Push(byte(b)) {
+			continue
+		}
+		cost := ps.CompletionCost()
+		ps.Pop()
+		if cost < bestCost {
+			best, bestCost = b, cost
+		}
+	}
+	return best, bestCost
+}
+
 // CompletionCost returns the minimal number of bytes (a token edge counts
 // 1) that must still be consumed before the root rule can complete, so 0
 // exactly when CanStop. It is Earley-aware: an item's cost is its distance

@@ -150,6 +150,16 @@ func TestCompletionCostInvariants(t *testing.T) {
 					if cost > 0 && best != cost-1 {
 						t.Fatalf("%s %+v walk %d step %d: cost %d but best next %d", tt.name, opts, walk, step, cost, best)
 					}
+					// CheapestByte finds it (and, restricted, the best of the rest).
+					if b, c := ps.CheapestByte(func(byte) bool { return true }); len(bytes) > 0 && (c != best || b < 0) {
+						t.Fatalf("%s %+v: CheapestByte = %#x cost %d, want cost %d", tt.name, opts, b, c, best)
+					}
+					if len(bytes) > 1 {
+						skip := bytes[0]
+						if b, _ := ps.CheapestByte(func(x byte) bool { return x != skip }); b == int(skip) || b < 0 {
+							t.Fatalf("%s %+v: CheapestByte without %#x = %d", tt.name, opts, skip, b)
+						}
+					}
 					if len(bytes) == 0 {
 						break
 					}

@@ -509,20 +509,11 @@ func (d *Decoder) budgetGuard(r *row, tok int32) int32 {
 	if cost <= left {
 		return tok
 	}
-	ps := r.m.Parser()
-	next := ps.NextBytes()
-	best, bestCost := tok, cost
-	for b := range 256 {
-		if !next.Has(byte(b)) || d.byteTok[b] < 0 || !ps.Push(byte(b)) {
-			continue
-		}
-		c := ps.CompletionCost()
-		ps.Pop()
-		if c < bestCost {
-			best, bestCost = d.byteTok[b], c
-		}
+	b, c := r.m.Parser().CheapestByte(func(b byte) bool { return d.byteTok[b] >= 0 })
+	if b < 0 || c >= cost {
+		return tok
 	}
-	return best
+	return d.byteTok[b]
 }
 
 // parallelFor runs f(0..n-1) on up to GOMAXPROCS goroutines.

@@ -246,19 +246,11 @@ func (gen *generator) finish(m *runtime.Matcher, r *rand.Rand) int32 {
 // bestByteToken returns the single-byte token of a byte that starts a
 // shortest completion, or -1.
 func (gen *generator) bestByteToken(ps *automaton.Parser) int32 {
-	next := ps.NextBytes()
-	best, bestCost := int32(-1), automaton.NoCompletion
-	for b := range 256 {
-		if !next.Has(byte(b)) || gen.byteToken[b] < 0 || !ps.Push(byte(b)) {
-			continue
-		}
-		cost := ps.CompletionCost()
-		ps.Pop()
-		if cost < bestCost {
-			best, bestCost = gen.byteToken[b], cost
-		}
+	b, _ := ps.CheapestByte(func(b byte) bool { return gen.byteToken[b] >= 0 })
+	if b < 0 {
+		return -1
 	}
-	return best
+	return gen.byteToken[b]
 }
 
 // generate produces sample i: attempt a walks with the PCG stream
