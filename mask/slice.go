@@ -189,6 +189,59 @@ func (sl *slice) oneCharIterations(p *automaton.Program, reps [][]byte, start au
 	return true
 }
 
+// charPrefix returns the length of the longest prefix of b made of whole
+// slice characters.
+func (sl *slice) charPrefix(b []byte) int {
+	q, n := uint8(0), 0
+	for i, c := range b {
+		if q = sl.next[q][c]; q == sliceDead {
+			break
+		}
+		if q == 0 {
+			n = i + 1
+		}
+	}
+	return n
+}
+
+// loops reports whether every slice character read from state s leads
+// back to s, through states that call nothing and do not accept, s
+// included: an Earley set holding only an item at s is then the same
+// after any string of the slice, so a token's outcome from s is that of
+// its bytes after its longest prefix of slice characters.
+func (sl *slice) loops(p *automaton.Program, reps [][]byte, s automaton.StateID) bool {
+	if len(p.Calls(s)) > 0 || p.Accepting(s) {
+		return false
+	}
+	seen := map[pair]bool{{0, s}: true}
+	stack := []pair{{0, s}}
+	for len(stack) > 0 {
+		x := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, b := range reps[x.q] {
+			to := p.Next(x.s, b)
+			q := sl.next[x.q][b]
+			if q == 0 {
+				if to != s {
+					return false
+				}
+				continue
+			}
+			if to == automaton.Dead || len(p.Calls(to)) > 0 || p.Accepting(to) {
+				return false
+			}
+			if y := (pair{q, to}); !seen[y] {
+				if len(seen) >= maxPairs {
+					return false
+				}
+				seen[y] = true
+				stack = append(stack, y)
+			}
+		}
+	}
+	return true
+}
+
 // extends reports whether some slice character can start at state s.
 func (sl *slice) extends(p *automaton.Program, reps [][]byte, s automaton.StateID) bool {
 	for _, c := range reps[0] {
@@ -214,6 +267,12 @@ type sliceTokens struct {
 	bits []uint64 // the text tokens in the slice, sized to the logits width
 	n    int      // how many
 	rest *Trie    // the trie of the other text tokens
+	// suffix is the trie of the other text tokens spelled from the end of
+	// their longest prefix of whole slice characters: for a state that
+	// every slice character leaves where it was (loops), the walk of a
+	// token's suffix decides the token, and tokens with equal suffixes
+	// (`abc",` and `x",`) are decided once.
+	suffix *Trie
 	// byChars lists the tokens in the slice by their number of
 	// characters; upTo[k] is how many have at most k.
 	byChars []int32
@@ -292,6 +351,10 @@ func slicesOf(v *vocab.Vocabulary) []sliceTokens {
 				}
 			}
 			st.rest = buildTrie(v, func(id int32) bool { return !in[id] })
+			st.suffix = buildTrieBy(v, func(id int32) bool { return !in[id] }, func(id int32) []byte {
+				b := v.Bytes(id)
+				return b[sl.charPrefix(b):]
+			})
 			vs.of = append(vs.of, st)
 		}
 	})

@@ -516,9 +516,12 @@ func (t *Table) compute(w *walker, it automaton.Item) *StateMask {
 				tr = sl.rest
 			}
 		}
-	} else if sl, _ := t.sliceOf(it.State); sl != nil {
+	} else if sl, k := t.sliceOf(it.State); sl != nil {
 		copy(acc, sl.bits)
 		tr = sl.rest
+		if direct && byteSlices[k].loops(p, t.sliceReps()[k], it.State) {
+			tr = sl.suffix
+		}
 	}
 	if tr == t.trie {
 		clear(acc)

@@ -43,6 +43,13 @@ func TrieOf(v *vocab.Vocabulary) *Trie {
 
 // buildTrie builds the trie of v's text tokens for which keep is true.
 func buildTrie(v *vocab.Vocabulary, keep func(int32) bool) *Trie {
+	return buildTrieBy(v, keep, v.Bytes)
+}
+
+// buildTrieBy is buildTrie with each token spelled by bytesOf (which must
+// not return an empty string for a kept token): tokens spelled alike end
+// at the same node.
+func buildTrieBy(v *vocab.Vocabulary, keep func(int32) bool, bytesOf func(int32) []byte) *Trie {
 	t := &Trie{}
 	// Sort by an 8-byte big-endian prefix first (cheap integer compares),
 	// falling back to the whole bytes on ties.
@@ -54,7 +61,7 @@ func buildTrie(v *vocab.Vocabulary, keep func(int32) bool) *Trie {
 	for id := 0; id < v.Size(); id++ {
 		if v.Normal(int32(id)) && keep(int32(id)) {
 			var p uint64
-			for i, b := range v.Bytes(int32(id)) {
+			for i, b := range bytesOf(int32(id)) {
 				if i == 8 {
 					break
 				}
@@ -70,14 +77,14 @@ func buildTrie(v *vocab.Vocabulary, keep func(int32) bool) *Trie {
 			}
 			return 1
 		}
-		if c := bytes.Compare(v.Bytes(a.id), v.Bytes(b.id)); c != 0 {
+		if c := bytes.Compare(bytesOf(a.id), bytesOf(b.id)); c != 0 {
 			return c
 		}
 		return int(a.id - b.id)
 	})
 	t.Sorted = make([]Entry, len(keys))
 	for i, k := range keys {
-		t.Sorted[i] = Entry{ID: k.id, B: v.Bytes(k.id)}
+		t.Sorted[i] = Entry{ID: k.id, B: bytesOf(k.id)}
 	}
 	t.Tokens = make([]int32, 0, len(keys))
 	t.Nodes = make([]TrieNode, 0, 2*len(keys)+256)
