@@ -244,23 +244,31 @@ func TestFormatSubsetOfValidator(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rng := rand.New(rand.NewSource(int64(len(name))))
-		bad := 0
-		for i := 0; i < n && bad < 5; i++ {
-			text, ok := randomText(p, rng, 200)
-			if !ok {
-				continue
-			}
-			var s string
-			if err := json.Unmarshal([]byte(text), &s); err != nil {
-				t.Errorf("%s: sampled %s is not a JSON string: %v", name, text, err)
-				bad++
-				continue
-			}
-			if err := sch.Validate(s); err != nil {
-				t.Errorf("%s: sampled %s (%q) is rejected by the validator: %v", name, text, s, err)
-				bad++
-			}
+		checkSamples(t, name, p, sch, n, 200)
+	}
+}
+
+// checkSamples draws n random texts of at most max bytes from p (a
+// format's string grammar) and checks that each is a JSON string that the
+// validator sch accepts; it stops after 5 failures.
+func checkSamples(t *testing.T, name string, p *automaton.Program, sch *sjs.Schema, n, max int) {
+	t.Helper()
+	rng := rand.New(rand.NewSource(int64(len(name))))
+	bad := 0
+	for i := 0; i < n && bad < 5; i++ {
+		text, ok := randomText(p, rng, max)
+		if !ok {
+			continue
+		}
+		var s string
+		if err := json.Unmarshal([]byte(text), &s); err != nil {
+			t.Errorf("%s: sampled %s is not a JSON string: %v", name, text, err)
+			bad++
+			continue
+		}
+		if err := sch.Validate(s); err != nil {
+			t.Errorf("%s: sampled %s (%q) is rejected by the validator: %v", name, text, s, err)
+			bad++
 		}
 	}
 }
@@ -488,24 +496,7 @@ func TestFormatLenientSubsets(t *testing.T) {
 			}
 		}
 		sch := subsetChecker(t, name)
-		rng := rand.New(rand.NewSource(int64(len(name))))
-		bad := 0
-		for i := 0; i < n && bad < 5; i++ {
-			text, ok := randomText(p, rng, 400)
-			if !ok {
-				continue
-			}
-			var s string
-			if err := json.Unmarshal([]byte(text), &s); err != nil {
-				t.Errorf("%s: sampled %s is not a JSON string: %v", name, text, err)
-				bad++
-				continue
-			}
-			if err := sch.Validate(s); err != nil {
-				t.Errorf("%s: sampled %s is rejected by the validator: %v", name, text, err)
-				bad++
-			}
-		}
+		checkSamples(t, name, p, sch, n, 400)
 		// The complement within the domain (what "not" compiles to) holds
 		// no valid string. The idn domains are empty: the validator does
 		// not check those formats, every string is valid.
@@ -515,7 +506,8 @@ func TestFormatLenientSubsets(t *testing.T) {
 		start = time.Now()
 		cp := subsetProgram(t, name, true)
 		t.Logf("%-13s %5d states in the complement within the domain  %v", name, cp.NumStates(), time.Since(start).Round(time.Millisecond))
-		walks := 0
+		rng := rand.New(rand.NewSource(int64(len(name)) + 1))
+		bad, walks := 0, 0
 		for i := 0; i < n && bad < 5; i++ {
 			text, ok := randomText(cp, rng, 400)
 			if !ok {
