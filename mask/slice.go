@@ -126,17 +126,29 @@ type pair struct {
 // by p's DFA from state s (whatever the DFA does at its end). It explores
 // pairs of slice and program states and gives up (false) past maxPairs.
 func (sl *slice) contains(p *automaton.Program, reps [][]byte, s automaton.StateID) bool {
+	return sl.productWalk(p, reps, s, func(y pair) (bool, bool) {
+		return y.s != automaton.Dead, true
+	})
+}
+
+// productWalk explores the pairs of slice and program states reachable
+// from (0, s) over the representative bytes. step sees each edge's target
+// pair and says whether the walk may go on (false ends it with false) and
+// whether to explore from that pair. The walk gives up (false) past
+// maxPairs pairs.
+func (sl *slice) productWalk(p *automaton.Program, reps [][]byte, s automaton.StateID, step func(y pair) (ok, follow bool)) bool {
 	seen := map[pair]bool{{0, s}: true}
 	stack := []pair{{0, s}}
 	for len(stack) > 0 {
 		x := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		for _, b := range reps[x.q] {
-			to := p.Next(x.s, b)
-			if to == automaton.Dead {
+			y := pair{sl.next[x.q][b], p.Next(x.s, b)}
+			ok, follow := step(y)
+			if !ok {
 				return false
 			}
-			if y := (pair{sl.next[x.q][b], to}); !seen[y] {
+			if follow && !seen[y] {
 				if len(seen) >= maxPairs {
 					return false
 				}
@@ -157,36 +169,15 @@ func (sl *slice) oneCharIterations(p *automaton.Program, reps [][]byte, start au
 	if len(p.Calls(start)) > 0 {
 		return false
 	}
-	seen := map[pair]bool{{0, start}: true}
-	stack := []pair{{0, start}}
-	for len(stack) > 0 {
-		x := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		for _, b := range reps[x.q] {
-			to := p.Next(x.s, b)
-			if to == automaton.Dead || len(p.Calls(to)) > 0 {
-				return false
-			}
-			q := sl.next[x.q][b]
-			if q == 0 { // a whole character
-				if !p.Accepting(to) || sl.extends(p, reps, to) {
-					return false
-				}
-				continue
-			}
-			if p.Accepting(to) {
-				return false
-			}
-			if y := (pair{q, to}); !seen[y] {
-				if len(seen) >= maxPairs {
-					return false
-				}
-				seen[y] = true
-				stack = append(stack, y)
-			}
+	return sl.productWalk(p, reps, start, func(y pair) (bool, bool) {
+		if y.s == automaton.Dead || len(p.Calls(y.s)) > 0 {
+			return false, false
 		}
-	}
-	return true
+		if y.q == 0 { // a whole character
+			return p.Accepting(y.s) && !sl.extends(p, reps, y.s), false
+		}
+		return !p.Accepting(y.s), true
+	})
 }
 
 // charPrefix returns the length of the longest prefix of b made of whole
@@ -213,33 +204,12 @@ func (sl *slice) loops(p *automaton.Program, reps [][]byte, s automaton.StateID)
 	if len(p.Calls(s)) > 0 || p.Accepting(s) {
 		return false
 	}
-	seen := map[pair]bool{{0, s}: true}
-	stack := []pair{{0, s}}
-	for len(stack) > 0 {
-		x := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		for _, b := range reps[x.q] {
-			to := p.Next(x.s, b)
-			q := sl.next[x.q][b]
-			if q == 0 {
-				if to != s {
-					return false
-				}
-				continue
-			}
-			if to == automaton.Dead || len(p.Calls(to)) > 0 || p.Accepting(to) {
-				return false
-			}
-			if y := (pair{q, to}); !seen[y] {
-				if len(seen) >= maxPairs {
-					return false
-				}
-				seen[y] = true
-				stack = append(stack, y)
-			}
+	return sl.productWalk(p, reps, s, func(y pair) (bool, bool) {
+		if y.q == 0 { // a whole character
+			return y.s == s, false
 		}
-	}
-	return true
+		return y.s != automaton.Dead && len(p.Calls(y.s)) == 0 && !p.Accepting(y.s), true
+	})
 }
 
 // extends reports whether some slice character can start at state s.
