@@ -529,9 +529,7 @@ func (t *Table) compute(w *walker, it automaton.Item) *StateMask {
 			// Tokens the callees accept alone are accepted here too; the
 			// others go through the parser one by one.
 			uncertain := t.walkRest(w, it, follow, acc)
-			sm := t.finish(it, acc, uncertain, start)
-			sm.path = PathCallee
-			return sm
+			return t.finish(it, acc, uncertain, start, PathCallee)
 		}
 	}
 	var uncertain []int32
@@ -573,20 +571,20 @@ func (t *Table) compute(w *walker, it automaton.Item) *StateMask {
 		}
 		i++
 	}
-	sm := t.finish(it, acc, uncertain, start)
+	path := PathSlice
 	if tr == t.trie {
-		sm.path = PathTrie
+		path = PathTrie
 	}
-	return sm
+	return t.finish(it, acc, uncertain, start, path)
 }
 
 // finish makes the state mask of accepted set acc and uncertain tokens.
-func (t *Table) finish(it automaton.Item, acc []uint64, uncertain []int32, start time.Time) *StateMask {
+func (t *Table) finish(it automaton.Item, acc []uint64, uncertain []int32, start time.Time, path Path) *StateMask {
 	numAccepted := 0
 	for _, x := range acc {
 		numAccepted += bits.OnesCount64(x)
 	}
-	sm := &StateMask{NumAccepted: numAccepted}
+	sm := &StateMask{NumAccepted: numAccepted, path: path}
 	if numAccepted > t.Vocab.LogitsWidth()/BitsetThreshold {
 		sm.AcceptedBits = slices.Clone(acc)
 	} else {

@@ -75,10 +75,7 @@ type schemaResult struct {
 	invalidRej, invalidAcc, stuck int
 	skipped, unsupported          bool
 	tokens, forced                int
-	stateMasks                    int
-	stateMaskTime                 time.Duration
-	paths                         [len(mask.Stats{}.ByPath)]int
-	pathTime                      [len(mask.Stats{}.ByPath)]time.Duration
+	maskStats                     mask.Stats // the table's state masks computed during the replays
 }
 
 func runMaskBench(e *env, args []string) int {
@@ -256,11 +253,11 @@ func summarizeMaskBench(results []schemaResult) maskbenchReport {
 		r.Stuck += s.stuck
 		r.Tokens += s.tokens
 		r.ForcedTokens += s.forced
-		r.StateMasks += s.stateMasks
-		r.StateMaskMS += ms(s.stateMaskTime.Nanoseconds())
-		for k, n := range s.paths {
+		r.StateMasks += s.maskStats.States
+		r.StateMaskMS += ms(s.maskStats.Compute.Nanoseconds())
+		for k, n := range s.maskStats.ByPath {
 			r.StateMaskPaths[mask.Path(k).String()] += n
-			r.StateMaskPathMS[mask.Path(k).String()] += ms(s.pathTime[k].Nanoseconds())
+			r.StateMaskPathMS[mask.Path(k).String()] += ms(s.maskStats.ByPathTime[k].Nanoseconds())
 		}
 		if s.invalidAcc > 0 {
 			r.InvalidAcceptedFiles = append(r.InvalidAcceptedFiles, s.file)
@@ -415,10 +412,7 @@ func maskbenchSchema(path string, v *vocab.Vocabulary, timeout time.Duration) sc
 	if first {
 		res.ttfm = time.Since(t0)
 	}
-	st := c.Table.Stats()
-	res.stateMasks, res.stateMaskTime = st.States, st.Compute
-	copy(res.paths[:], st.ByPath[:])
-	copy(res.pathTime[:], st.ByPathTime[:])
+	res.maskStats = c.Table.Stats()
 	res.compiled = true
 	return res
 }
