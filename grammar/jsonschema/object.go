@@ -257,23 +257,10 @@ func (c *compiler) object(ch *cset) (grammar.Expr, error) {
 		}
 		var vs []*sjs.Schema
 		for _, l := range ch.leaves {
-			matched := false
-			if s, has := l.Properties[k]; has {
-				vs = append(vs, s)
-				matched = true
-			}
-			for re, s := range l.PatternProperties {
-				if re.MatchString(k) {
-					vs = append(vs, s)
-					matched = true
-				}
-			}
-			if !matched {
-				if s, isSchema := l.AdditionalProperties.(*sjs.Schema); isSchema {
-					vs = append(vs, s)
-				} else if b, isBool := l.AdditionalProperties.(bool); isBool && !b {
-					ok = false
-				}
+			var forbidden bool
+			vs, forbidden = memberSchemas(vs, l, k)
+			if forbidden {
+				ok = false
 			}
 		}
 		for _, sc := range scopes {
@@ -435,6 +422,34 @@ func (c *compiler) object(ch *cset) (grammar.Expr, error) {
 		}
 	}
 	return perm, nil
+}
+
+// memberSchemas appends to vs the subschemas of leaf l that apply to the
+// value of member k (properties, matching patternProperties, else
+// additionalProperties), and reports whether l forbids k
+// (additionalProperties false and no property or pattern for it).
+func memberSchemas(vs []*sjs.Schema, l *sjs.Schema, k string) ([]*sjs.Schema, bool) {
+	matched := false
+	if s, has := l.Properties[k]; has {
+		vs = append(vs, s)
+		matched = true
+	}
+	for re, s := range l.PatternProperties {
+		if re.MatchString(k) {
+			vs = append(vs, s)
+			matched = true
+		}
+	}
+	if matched {
+		return vs, false
+	}
+	switch ap := l.AdditionalProperties.(type) {
+	case *sjs.Schema:
+		return append(vs, ap), false
+	case bool:
+		return vs, !ap
+	}
+	return vs, false
 }
 
 func firstWith(ch *cset, f func(*sjs.Schema) bool) *sjs.Schema {

@@ -911,24 +911,10 @@ func (c *compiler) pairwiseDisjoint(bs []*sjs.Schema, t jtype) (bool, error) {
 		}
 		infos[i] = in
 	}
-	// forbids reports whether b rejects every object with key k: a leaf
-	// with additionalProperties false that neither names k nor matches it
-	// with a pattern.
+	// forbids reports whether b rejects every object with key k.
 	forbids := func(b info, k string) bool {
 		for _, l := range b.leaves {
-			if ap, ok := l.AdditionalProperties.(bool); !ok || ap {
-				continue
-			}
-			if _, named := l.Properties[k]; named {
-				continue
-			}
-			matched := false
-			for re := range l.PatternProperties {
-				if re.MatchString(k) {
-					matched = true
-				}
-			}
-			if !matched {
+			if _, forbidden := memberSchemas(nil, l, k); forbidden {
 				return true
 			}
 		}
