@@ -475,15 +475,18 @@ func (c *compiler) stringBase(cs *cset) (rxl, error) {
 		if name, ok := c.formatOf(l); ok {
 			e, err := c.lexFormat(name)
 			if err != nil {
-				sub, ok := lenientFormat(name)
-				if ok && c.opts.Lenient {
-					// A sound subset instead of dropping the keyword.
-					err = fmt.Errorf("format %q: %s", name, sub.reason)
+				var sub formatSubset
+				ok := false
+				if c.opts.Lenient {
+					if sub, ok = lenientFormat(name); ok {
+						// A sound subset instead of dropping the keyword.
+						err = fmt.Errorf("format %q: %s", name, sub.reason)
+					}
 				}
 				if err := c.unsupported(l, "format", err.Error()); err != nil { // names the format
 					return rxl{}, err
 				}
-				if ok && c.opts.Lenient {
+				if ok {
 					parts = append(parts, rxl{kind: triSome, e: sub.e, dom: sub.dom})
 				}
 			} else {

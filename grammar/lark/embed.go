@@ -285,7 +285,9 @@ func (b *builder) embed(sub *grammar.Grammar, prefix string, pos grammar.Pos) st
 			}
 			return true
 		})
-		b.extra = append(b.extra, &grammar.Rule{Name: rename[r.Name], Body: body, Pos: pos, NoInline: r.NoInline})
+		nr := *r // every field of the rule, renamed and positioned here
+		nr.Name, nr.Body, nr.Pos = rename[r.Name], body, pos
+		b.extra = append(b.extra, &nr)
 	}
 	return rename[sub.Root]
 }

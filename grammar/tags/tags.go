@@ -355,7 +355,9 @@ func embed(g *grammar.Grammar, sub *grammar.Grammar, prefix string) string {
 			}
 			return true
 		})
-		g.Rules = append(g.Rules, &grammar.Rule{Name: rename[r.Name], Body: body, Pos: r.Pos, NoInline: r.NoInline})
+		nr := *r // every field of the rule, renamed
+		nr.Name, nr.Body = rename[r.Name], body
+		g.Rules = append(g.Rules, &nr)
 	}
 	return rename[sub.Root]
 }
