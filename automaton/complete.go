@@ -309,12 +309,17 @@ func (p *Program) MinLength(r int32) int {
 func (ps *Parser) CheapestByte(ok func(b byte) bool) (int, int) {
 	next := ps.NextBytes()
 	best, bestCost := -1, NoCompletion
+	// The tables of the sets below the pushed one are the same for every
+	// candidate byte: solve them once.
+	memo := map[uint32]upTable{}
+	top := uint32(len(ps.starts)) // the index of the pushed set
 	for b := range 256 {
 		if !next.Has(byte(b)) || !ok(byte(b)) || !ps.Push(byte(b)) {
 			continue
 		}
-		cost := ps.CompletionCost()
+		cost := ps.completionCost(memo)
 		ps.Pop()
+		delete(memo, top)
 		if cost < bestCost {
 			best, bestCost = b, cost
 		}
@@ -335,8 +340,13 @@ func (ps *Parser) CheapestByte(ok func(b byte) bool) (int, int) {
 // cannot be completed. The per-state distances are computed once per
 // Program and cached.
 func (ps *Parser) CompletionCost() int {
+	return ps.completionCost(map[uint32]upTable{})
+}
+
+// completionCost is CompletionCost with the tables of sets already solved
+// in memo.
+func (ps *Parser) completionCost(memo map[uint32]upTable) int {
 	c := ps.p.completion()
-	memo := map[uint32]upTable{}
 	best := costInf
 	for _, it := range ps.Items() {
 		d := c.itemCost(ps.p, it)

@@ -192,3 +192,24 @@ func TestCompletionCostSeed(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkCheapestByte: the byte that starts a shortest completion, 30
+// arrays deep (what budget steering asks at every step near the end of a
+// budget).
+func BenchmarkCheapestByte(b *testing.B) {
+	p, err := compile.Compile(jsonish(), nil, compile.Options{NoInline: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ps := automaton.NewParser(p)
+	for range 30 {
+		if !ps.Push('[') {
+			b.Fatal("[ rejected")
+		}
+	}
+	for b.Loop() {
+		if c, _ := ps.CheapestByte(func(byte) bool { return true }); c < 0 {
+			b.Fatal("no byte")
+		}
+	}
+}
