@@ -200,14 +200,7 @@ func NewDecoder(c *Compiled, m Model, opt DecoderOptions) (*Decoder, error) {
 		opt.MaxTokens = 256
 	}
 	d := &Decoder{c: c, model: m, opt: opt, width: v.LogitsWidth(), real: v.Size(), skipOK: true}
-	for b := range d.byteTok {
-		d.byteTok[b] = -1
-	}
-	for t := range int32(v.Size()) {
-		if b := v.Bytes(t); v.Normal(t) && len(b) == 1 && d.byteTok[b[0]] < 0 {
-			d.byteTok[b[0]] = t
-		}
-	}
+	d.byteTok = v.ByteTokens()
 	for t := range int32(v.Size()) {
 		if !v.Normal(t) && !v.IsEOS(t) {
 			d.skipOK = false // a special token: "all text allowed" is not "all allowed"

@@ -218,6 +218,20 @@ func (v *Vocabulary) Lookup(text string) (TokenID, bool) {
 	return t, ok
 }
 
+// ByteTokens returns, for each byte, the normal token whose bytes are
+// exactly that byte (the lowest id), or -1.
+func (v *Vocabulary) ByteTokens() [256]TokenID {
+	var out [256]TokenID
+	l := v.table()
+	for b := range out {
+		out[b] = -1
+		if t, ok := l.normal[string([]byte{byte(b)})]; ok {
+			out[b] = t
+		}
+	}
+	return out
+}
+
 // table returns the lookup table, building it on first use.
 func (v *Vocabulary) table() *lookupTable {
 	l := v.lookup

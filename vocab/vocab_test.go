@@ -478,3 +478,22 @@ func FuzzLoadTokenizerJSON(f *testing.F) {
 		v.Fingerprint()
 	})
 }
+
+// TestByteTokens: each byte maps to the lowest normal id spelled by that
+// byte alone, or -1.
+func TestByteTokens(t *testing.T) {
+	v, err := New("t", [][]byte{[]byte("ab"), []byte("a"), []byte("b"), []byte("a")}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bt := v.ByteTokens()
+	if bt['a'] != 1 || bt['b'] != 2 || bt['c'] != -1 {
+		t.Errorf("ByteTokens: a %d, b %d, c %d; want 1, 2, -1", bt['a'], bt['b'], bt['c'])
+	}
+	bl := ByteLevel().ByteTokens()
+	for b := range 256 {
+		if id := bl[b]; id < 0 || string(ByteLevel().Bytes(id)) != string([]byte{byte(b)}) {
+			t.Fatalf("byte-level ByteTokens[%d] = %d", b, id)
+		}
+	}
+}

@@ -31,6 +31,7 @@ type generator struct {
 	v         *vocab.Vocabulary
 	maxTokens int
 	byteToken [256]int32 // the single-byte text token of each byte, or -1
+	shortest  int        // the shortest output, in bytes (CompletionCost at the start)
 	eos       int32      // the primary EOS id, or -1
 
 	k      *mask.Mask
@@ -42,15 +43,8 @@ type generator struct {
 
 func newGenerator(c *runtime.Compiled, maxTokens int) *generator {
 	v := c.Vocab
-	gen := &generator{c: c, v: v, maxTokens: maxTokens, eos: -1, k: c.NewMask()}
-	for i := range gen.byteToken {
-		gen.byteToken[i] = -1
-	}
-	for t := range int32(v.Size()) {
-		if b := v.Bytes(t); v.Normal(t) && len(b) == 1 && gen.byteToken[b[0]] < 0 {
-			gen.byteToken[b[0]] = t
-		}
-	}
+	gen := &generator{c: c, v: v, maxTokens: maxTokens, eos: -1, k: c.NewMask(), byteToken: v.ByteTokens(),
+		shortest: c.NewMatcher().Parser().CompletionCost()}
 	if eos := v.EOS(); len(eos) > 0 {
 		gen.eos = eos[0]
 	}
@@ -81,6 +75,7 @@ func newGenerator(c *runtime.Compiled, maxTokens int) *generator {
 func (gen *generator) sample(r *rand.Rand) ([]int32, error) {
 	m := gen.c.NewMatcher()
 	var out []int32
+	cost := gen.shortest // the completion cost of the current state
 	for {
 		m.FillMask(gen.k)
 		eosOK := gen.collect()
@@ -88,7 +83,9 @@ func (gen *generator) sample(r *rand.Rand) ([]int32, error) {
 			return nil, fmt.Errorf("dead end after %d tokens: no token is allowed", len(out))
 		}
 		remaining := gen.maxTokens - len(out)
-		cost := m.Parser().CompletionCost()
+		if cost < 0 {
+			cost = m.Parser().CompletionCost()
+		}
 		if remaining <= 0 {
 			if eosOK {
 				t := gen.eosOf()
@@ -109,8 +106,12 @@ func (gen *generator) sample(r *rand.Rand) ([]int32, error) {
 			if err := m.Accept(t); err != nil {
 				return nil, fmt.Errorf("token %d (%q) was allowed by the mask but Accept failed: %v", t, gen.v.Bytes(t), err)
 			}
-			if m.Terminated() || m.Parser().CompletionCost() <= remaining-1 {
-				out = append(out, t)
+			if m.Terminated() {
+				out, cost = append(out, t), -1
+				continue
+			}
+			if c := m.Parser().CompletionCost(); c <= remaining-1 {
+				out, cost = append(out, t), c
 				continue
 			}
 			m.Rollback(1) // over budget afterwards: head for the end instead
@@ -124,7 +125,7 @@ func (gen *generator) sample(r *rand.Rand) ([]int32, error) {
 		if m.Terminated() {
 			return out, nil
 		}
-		out = append(out, t)
+		out, cost = append(out, t), -1
 	}
 }
 
@@ -261,9 +262,8 @@ func (gen *generator) bestByteToken(ps *automaton.Parser) int32 {
 func (gen *generator) generate(seed uint64, i int) ([]int32, int, error) {
 	var tokens []int32
 	err := errUnfinished
-	shortest := gen.c.NewMatcher().Parser().CompletionCost()
 	tries := maxRetries
-	if shortest > gen.maxTokens {
+	if gen.shortest > gen.maxTokens {
 		tries = 1 // only multi-byte tokens can make it fit: no use retrying
 	}
 	a := 0
@@ -275,13 +275,19 @@ func (gen *generator) generate(seed uint64, i int) ([]int32, int, error) {
 		err = gen.recheck(tokens)
 	}
 	if errors.Is(err, errUnfinished) {
-		if shortest > gen.maxTokens {
-			err = fmt.Errorf("sample %d: %w: --max-tokens %d is below the shortest valid output (%d bytes)", i, err, gen.maxTokens, shortest)
-		} else {
-			err = fmt.Errorf("sample %d: %w after %d attempts of %d tokens", i, err, maxRetries, gen.maxTokens)
-		}
+		err = gen.unfinished(i, err)
 	}
 	return tokens, a, err
+}
+
+// unfinished is the error of sample i that ran out of its token budget
+// (err wraps errUnfinished): the budget is below the shortest valid
+// output, or every attempt ran out.
+func (gen *generator) unfinished(i int, err error) error {
+	if gen.shortest > gen.maxTokens {
+		return fmt.Errorf("sample %d: %w: --max-tokens %d is below the shortest valid output (%d bytes)", i, err, gen.maxTokens, gen.shortest)
+	}
+	return fmt.Errorf("sample %d: %w after %d attempts of %d tokens", i, err, maxRetries, gen.maxTokens)
 }
 
 // text returns the bytes of tokens.
@@ -504,10 +510,7 @@ func (d *decodeFlags) run(e *env, f *flags, gen *generator, n int, seed uint64) 
 		todo = next
 	}
 	if len(todo) > 0 {
-		if shortest := gen.c.NewMatcher().Parser().CompletionCost(); shortest > gen.maxTokens {
-			return e.fail("generate", exitNo, fmt.Errorf("sample %d: %w: --max-tokens %d is below the shortest valid output (%d bytes)", todo[0], errUnfinished, gen.maxTokens, shortest))
-		}
-		return e.fail("generate", exitNo, fmt.Errorf("sample %d: %w after %d attempts of %d tokens", todo[0], errUnfinished, maxRetries, gen.maxTokens))
+		return e.fail("generate", exitNo, gen.unfinished(todo[0], errUnfinished))
 	}
 	if s := dc.Stats(); e.progress() && s.Steps > 0 {
 		e.progressf("%d steps: forward %.1f ms, masks %.1f ms (overlapped), sampling %.1f ms", s.Steps, ms(s.Forward.Nanoseconds()), ms(s.Prepare.Nanoseconds()), ms(s.Sample.Nanoseconds()))
