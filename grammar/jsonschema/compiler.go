@@ -40,11 +40,11 @@ type compiler struct {
 	fmtVocab map[string]bool
 
 	// The leap-second rules of time and date-time (leapRules): leapUsed
-	// when a format references them, leapInRegular when such a language
-	// ended up where it must be one automaton (an intersection or
-	// complement); Compile then starts again with flatLeap, which refuses
+	// when a format references them; when such a language ended up where
+	// it must be one automaton (an intersection or complement: see
+	// leapInBoolean), Compile starts again with flatLeap, which refuses
 	// the two formats (or, when lenient, takes their subsets).
-	leapUsed, leapInRegular, flatLeap bool
+	leapUsed, flatLeap bool
 
 	approx []Approximation
 }
@@ -115,7 +115,7 @@ func (c *compiler) compileRoot(root *sjs.Schema) (*grammar.Grammar, error) {
 	}
 	c.rules = append([]*grammar.Rule{{Name: "root", Body: body}}, c.rules...)
 	if c.leapUsed {
-		if c.leapInRegular || leapInBoolean(c.rules) {
+		if leapInBoolean(c.rules) {
 			return nil, errFlatLeap
 		}
 		c.rules = append(c.rules, leapRules()...)

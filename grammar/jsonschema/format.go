@@ -149,6 +149,16 @@ func anchored(pattern string) (grammar.Expr, error) {
 	return regex.Anchored(pattern, regex.Flags{Strict: true})
 }
 
+// escapedAnchored is the JSON string content (every escape included) of
+// the strings the anchored pattern matches.
+func escapedAnchored(pattern string) (grammar.Expr, error) {
+	e, err := anchored(pattern)
+	if err != nil {
+		return nil, err
+	}
+	return jsonlex.Escape(e)
+}
+
 // --- dates and times (RFC 3339 §5.6) ---
 
 const (
@@ -169,19 +179,13 @@ const (
 func leapFormat(prefix string) (grammar.Expr, error) {
 	head := grammar.Expr(&grammar.Seq{})
 	if prefix != "" {
-		p, err := anchored(prefix)
-		if err != nil {
-			return nil, err
-		}
-		if head, err = jsonlex.Escape(p); err != nil {
+		var err error
+		if head, err = escapedAnchored(prefix); err != nil {
 			return nil, err
 		}
 	}
-	noLeap, err := anchored(timeNoLeap)
+	noLeap, err := escapedAnchored(timeNoLeap)
 	if err != nil {
-		return nil, err
-	}
-	if noLeap, err = jsonlex.Escape(noLeap); err != nil {
 		return nil, err
 	}
 	return &grammar.Seq{Items: []grammar.Expr{head, &grammar.Alt{Alts: []grammar.Expr{noLeap, &grammar.Ref{Name: leapRule}}}}}, nil
@@ -234,25 +238,18 @@ func buildLeapRules() ([]*grammar.Rule, error) {
 	}
 	ref := func(name string) grammar.Expr { return &grammar.Ref{Name: name} }
 	seq := func(xs ...grammar.Expr) grammar.Expr { return &grammar.Seq{Items: xs} }
-	escaped := func(pattern string) (grammar.Expr, error) {
-		e, err := anchored(pattern)
-		if err != nil {
-			return nil, err
-		}
-		return jsonlex.Escape(e)
-	}
 	for _, x := range []struct{ name, pattern string }{
 		{"colon", `:`}, {"plus", `\+`}, {"minus", `-`}, {"zulu", `[Zz]`},
 		{"sixty", `:60(?:\.\d+)?`}, // ":60" and the fraction
 	} {
-		e, err := escaped(x.pattern)
+		e, err := escapedAnchored(x.pattern)
 		if err != nil {
 			return nil, err
 		}
 		add(leapRule+"-"+x.name, e)
 	}
 	for k := 0; k < 10; k++ {
-		e, err := escaped(fmt.Sprint(k))
+		e, err := escapedAnchored(fmt.Sprint(k))
 		if err != nil {
 			return nil, err
 		}

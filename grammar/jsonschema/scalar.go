@@ -553,8 +553,9 @@ func (c *compiler) regularEmpty(e grammar.Expr) (bool, error) {
 		return v, nil
 	}
 	if c.leapUsed && refersToLeap(e) {
-		// Not one automaton: Compile starts again without the leap rules.
-		c.leapInRegular = true
+		// Not one automaton ("not empty" is safe, see below); if the
+		// intersection ends up in the grammar, compileRoot finds it
+		// (leapInBoolean) and Compile starts again without the leap rules.
 		return false, nil
 	}
 	// Deciding emptiness compiles the intersection; with large counted
