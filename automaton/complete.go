@@ -309,17 +309,12 @@ func (p *Program) MinLength(r int32) int {
 func (ps *Parser) CheapestByte(ok func(b byte) bool) (int, int) {
 	next := ps.NextBytes()
 	best, bestCost := -1, NoCompletion
-	// The tables of the sets below the pushed one are the same for every
-	// candidate byte: solve them once.
-	memo := map[uint32]upTable{}
-	top := uint32(len(ps.starts)) // the index of the pushed set
 	for b := range 256 {
 		if !next.Has(byte(b)) || !ok(byte(b)) || !ps.Push(byte(b)) {
 			continue
 		}
-		cost := ps.completionCost(memo)
+		cost := ps.CompletionCost() // the sets below are solved once (Parser.up)
 		ps.Pop()
-		delete(memo, top)
 		if cost < bestCost {
 			best, bestCost = b, cost
 		}
@@ -336,16 +331,12 @@ func (ps *Parser) CheapestByte(ok func(b byte) bool) (int, int) {
 //	up(i, r) = min over items W of set i with a call edge W.State -r→ t of
 //	           cost(t, W) + up(W.Origin, rule(W)),     and up(0, root) = 0
 //
-// memoized per set within one call. It returns NoCompletion when the root
+// memoized per set on the parser (Parser.up: a set never changes, and
+// the tables of popped sets are dropped), so a call solves only the sets
+// pushed since the last one. It returns NoCompletion when the root
 // cannot be completed. The per-state distances are computed once per
 // Program and cached.
 func (ps *Parser) CompletionCost() int {
-	return ps.completionCost(map[uint32]upTable{})
-}
-
-// completionCost is CompletionCost with the tables of sets already solved
-// in memo.
-func (ps *Parser) completionCost(memo map[uint32]upTable) int {
 	c := ps.p.completion()
 	best := costInf
 	for _, it := range ps.Items() {
@@ -353,12 +344,26 @@ func (ps *Parser) completionCost(memo map[uint32]upTable) int {
 		if d >= best {
 			continue
 		}
-		best = min(best, addCost(d, ps.up(c, memo, it.Origin, ps.p.stateRule[it.State])))
+		best = min(best, addCost(d, ps.upCost(c, it.Origin, ps.p.stateRule[it.State])))
 	}
 	if best >= costInf {
 		return NoCompletion
 	}
 	return best
+}
+
+// upSlot is a set's solved upTable (ok), kept by the parser.
+type upSlot struct {
+	t  upTable
+	ok bool
+}
+
+// cutUp forgets the solved tables of sets n and above (their sets were
+// popped or replaced).
+func (ps *Parser) cutUp(n int) {
+	if len(ps.up) > n {
+		ps.up = ps.up[:n]
+	}
 }
 
 // upTable holds up(i, r) for the rules r called from set i (a sparse
@@ -399,14 +404,14 @@ func (t *upTable) lower(r int32, v int) bool {
 
 // up returns the cost of completing the parse once rule r, entered at set
 // origin, completes.
-func (ps *Parser) up(c *completion, memo map[uint32]upTable, origin uint32, r int32) int {
+func (ps *Parser) upCost(c *completion, origin uint32, r int32) int {
 	if origin == Sentinel {
 		return 0 // a detached parse ends when its seed's rule completes
 	}
 	if int(origin) >= len(ps.starts) {
 		return costInf
 	}
-	return ps.upTable(c, memo, origin).get(r)
+	return ps.upTable(c, origin).get(r)
 }
 
 // upTable computes up(i, r) for the rules r called from set i. Items of
@@ -414,13 +419,16 @@ func (ps *Parser) up(c *completion, memo map[uint32]upTable, origin uint32, r in
 // so the table is the fixpoint of a small Bellman-Ford relaxation seeded
 // from the earlier sets (which are solved recursively: origins only point
 // back).
-func (ps *Parser) upTable(c *completion, memo map[uint32]upTable, i uint32) upTable {
-	if t, ok := memo[i]; ok {
-		return t
+func (ps *Parser) upTable(c *completion, i uint32) upTable {
+	for int(i) >= len(ps.up) {
+		ps.up = append(ps.up, upSlot{})
+	}
+	if s := ps.up[i]; s.ok {
+		return s.t
 	}
 	p := ps.p
 	var t upTable
-	memo[i] = nil // not read before it is complete: origins of set i are <= i
+	ps.up[i] = upSlot{ok: true} // not read before it is complete: origins of set i are <= i
 	if i == 0 {
 		t.lower(p.Root, 0)
 	}
@@ -438,7 +446,7 @@ func (ps *Parser) upTable(c *completion, memo map[uint32]upTable, i uint32) upTa
 		caller := p.stateRule[w.State]
 		var above int
 		if w.Origin != i {
-			above = ps.up(c, memo, w.Origin, caller)
+			above = ps.upCost(c, w.Origin, caller)
 		}
 		for _, e := range calls {
 			param := w.Param
@@ -464,7 +472,7 @@ func (ps *Parser) upTable(c *completion, memo map[uint32]upTable, i uint32) upTa
 			}
 		}
 	}
-	memo[i] = t
+	ps.up[i] = upSlot{t: t, ok: true}
 	return t
 }
 

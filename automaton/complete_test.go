@@ -213,3 +213,76 @@ func BenchmarkCheapestByte(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCompletionCost: the shortest completion, 30 arrays deep (what
+// the decoder's budget guard asks after every sampled token).
+func BenchmarkCompletionCost(b *testing.B) {
+	p, err := compile.Compile(jsonish(), nil, compile.Options{NoInline: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ps := automaton.NewParser(p)
+	for range 30 {
+		if !ps.Push('[') {
+			b.Fatal("[ rejected")
+		}
+	}
+	for b.Loop() {
+		if ps.CompletionCost() == automaton.NoCompletion {
+			b.Fatal("no completion")
+		}
+	}
+}
+
+// TestCompletionCostCache: the solved tables kept on the parser follow
+// its sets. Along random walks with pushes, pops, truncations and forks,
+// CompletionCost equals that of a fresh parser fed the same bytes.
+func TestCompletionCostCache(t *testing.T) {
+	for _, tt := range completionGrammars {
+		p, err := compile.Compile(tt.g, nil, compile.Options{NoInline: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := rand.New(rand.NewPCG(3, 4))
+		for walk := 0; walk < 20; walk++ {
+			ps := automaton.NewParser(p)
+			var path []byte
+			for step := 0; step < 120; step++ {
+				switch k := r.IntN(10); {
+				case k == 0 && len(path) > 0:
+					ps.Pop()
+					path = path[:len(path)-1]
+				case k == 1 && len(path) > 2:
+					n := r.IntN(len(path))
+					ps.Truncate(n + 1)
+					path = path[:n]
+				case k == 2:
+					ps = ps.Fork()
+				default:
+					next := ps.NextBytes()
+					var bs []byte
+					for b := range 256 {
+						if next.Has(byte(b)) {
+							bs = append(bs, byte(b))
+						}
+					}
+					if len(bs) == 0 {
+						continue
+					}
+					b := bs[r.IntN(len(bs))]
+					if !ps.Push(b) {
+						t.Fatalf("%s: NextBytes has %#x but Push fails", tt.name, b)
+					}
+					path = append(path, b)
+				}
+				fresh := automaton.NewParser(p)
+				for _, b := range path {
+					fresh.Push(b)
+				}
+				if got, want := ps.CompletionCost(), fresh.CompletionCost(); got != want {
+					t.Fatalf("%s walk %d step %d after %q: CompletionCost %d, fresh parser %d", tt.name, walk, step, path, got, want)
+				}
+			}
+		}
+	}
+}

@@ -32,6 +32,7 @@ type Parser struct {
 	dedup  map[Item]struct{}
 	dedupS int // the set whose items dedup holds, or -1
 	shared bool
+	up     []upSlot // CompletionCost's solved tables, by set; cut with the sets
 }
 
 const linearDedup = 24
@@ -55,6 +56,7 @@ func (ps *Parser) Seed(it Item) {
 	ps.own()
 	ps.items = ps.items[:0]
 	ps.starts = append(ps.starts[:0], 0)
+	ps.cutUp(0)
 	ps.esc = append(ps.esc[:0], false)
 	ps.dedupS = -1
 	ps.add(it)
@@ -178,6 +180,7 @@ func (ps *Parser) Pop() {
 		ps.items = ps.items[:ps.starts[n-1]]
 		ps.starts = ps.starts[:n-1]
 		ps.esc = ps.esc[:n-1]
+		ps.cutUp(n - 1)
 		if ps.dedupS >= n-1 {
 			ps.dedupS = -1
 		}
@@ -196,6 +199,7 @@ func (ps *Parser) Truncate(n int) {
 	ps.items = ps.items[:ps.starts[n]]
 	ps.starts = ps.starts[:n]
 	ps.esc = ps.esc[:n]
+	ps.cutUp(n)
 	if ps.dedupS >= n {
 		ps.dedupS = -1
 	}
