@@ -264,23 +264,11 @@ func digitsMod(p int) grammar.Expr {
 	)
 	x1, x2, x3 := p+1, p+2, p+3 // after [eE], after its sign, in the exponent digits
 	m := &grammar.Machine{States: make([]grammar.MachineState, p+4)}
-	digitEdges := func(from int, to func(d int) int) []grammar.MachineEdge {
-		var es []grammar.MachineEdge
-		for d := 0; d <= 9; d++ {
-			t := to(d)
-			if n := len(es); n > 0 && es[n-1].To == t && es[n-1].Hi == byte('0'+d-1) {
-				es[n-1].Hi++
-				continue
-			}
-			es = append(es, grammar.MachineEdge{Lo: byte('0' + d), Hi: byte('0' + d), To: t})
-		}
-		return es
-	}
-	m.States[start].Edges = append(digitEdges(start, func(d int) int { return rem0 + d%p }),
+	m.States[start].Edges = append(digitEdges(func(d int) int { return rem0 + d%p }),
 		grammar.MachineEdge{Lo: '-', Hi: '-', To: rem0})
 	for r := range p {
 		st := &m.States[rem0+r]
-		st.Edges = digitEdges(rem0+r, func(d int) int { return rem0 + (10*r+d)%p })
+		st.Edges = digitEdges(func(d int) int { return rem0 + (10*r+d)%p })
 		st.Edges = append(st.Edges, grammar.MachineEdge{Lo: '.', Hi: '.', To: rem0 + r}) // the point does not change N
 		if r == 0 {
 			st.Accept = true
@@ -292,6 +280,25 @@ func digitsMod(p int) grammar.Expr {
 	m.States[x3].Edges = []grammar.MachineEdge{{Lo: '0', Hi: '9', To: x3}}
 	m.States[x3].Accept = true
 	return m
+}
+
+// digitEdges returns the machine edges on the digits 0-9 to the states
+// to(d), adjacent digits with the same target merged into one range;
+// digits with to(d) < 0 have no edge.
+func digitEdges(to func(d int) int) []grammar.MachineEdge {
+	var es []grammar.MachineEdge
+	for d := 0; d <= 9; d++ {
+		t := to(d)
+		if t < 0 {
+			continue
+		}
+		if n := len(es); n > 0 && es[n-1].To == t && es[n-1].Hi == byte('0'+d-1) {
+			es[n-1].Hi++
+			continue
+		}
+		es = append(es, grammar.MachineEdge{Lo: byte('0' + d), Hi: byte('0' + d), To: t})
+	}
+	return es
 }
 
 // lastDigitsMachine is lastDigits(e, l, k) as an explicit automaton,
@@ -311,21 +318,6 @@ func lastDigitsMachine(e int64, k int) grammar.Expr {
 	for f := k; f >= 0; f-- {
 		pow[f] = w
 		w = w * 10 % E
-	}
-	digitEdges := func(to func(d int) int) []grammar.MachineEdge {
-		var es []grammar.MachineEdge
-		for d := 0; d <= 9; d++ {
-			t := to(d)
-			if t < 0 {
-				continue
-			}
-			if n := len(es); n > 0 && es[n-1].To == t && es[n-1].Hi == byte('0'+d-1) {
-				es[n-1].Hi++
-				continue
-			}
-			es = append(es, grammar.MachineEdge{Lo: byte('0' + d), Hi: byte('0' + d), To: t})
-		}
-		return es
 	}
 	m.States[0].Edges = append(digitEdges(func(d int) int { return intState(d % E) }), grammar.MachineEdge{Lo: '-', Hi: '-', To: intState(0)})
 	for r := range E {
