@@ -197,16 +197,7 @@ func TestCompletionCostSeed(t *testing.T) {
 // arrays deep (what budget steering asks at every step near the end of a
 // budget).
 func BenchmarkCheapestByte(b *testing.B) {
-	p, err := compile.Compile(jsonish(), nil, compile.Options{NoInline: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	ps := automaton.NewParser(p)
-	for range 30 {
-		if !ps.Push('[') {
-			b.Fatal("[ rejected")
-		}
-	}
+	ps := deepArrays(b, 30)
 	for b.Loop() {
 		if c, _ := ps.CheapestByte(func(byte) bool { return true }); c < 0 {
 			b.Fatal("no byte")
@@ -217,16 +208,7 @@ func BenchmarkCheapestByte(b *testing.B) {
 // BenchmarkCompletionCost: the shortest completion, 30 arrays deep (what
 // the decoder's budget guard asks after every sampled token).
 func BenchmarkCompletionCost(b *testing.B) {
-	p, err := compile.Compile(jsonish(), nil, compile.Options{NoInline: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	ps := automaton.NewParser(p)
-	for range 30 {
-		if !ps.Push('[') {
-			b.Fatal("[ rejected")
-		}
-	}
+	ps := deepArrays(b, 30)
 	for b.Loop() {
 		if ps.CompletionCost() == automaton.NoCompletion {
 			b.Fatal("no completion")
@@ -285,4 +267,20 @@ func TestCompletionCostCache(t *testing.T) {
 			}
 		}
 	}
+}
+
+// deepArrays is a parser of the jsonish grammar after n opening brackets.
+func deepArrays(b *testing.B, n int) *automaton.Parser {
+	b.Helper()
+	p, err := compile.Compile(jsonish(), nil, compile.Options{NoInline: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ps := automaton.NewParser(p)
+	for range n {
+		if !ps.Push('[') {
+			b.Fatal("[ rejected")
+		}
+	}
+	return ps
 }
