@@ -82,7 +82,8 @@ type Table struct {
 	repsOnce sync.Once
 	reps     [][][]byte // by slice: representative bytes per slice state
 
-	ctx     sync.Map // context key -> []int32 accepted uncertain tokens
+	ctxMu   sync.RWMutex
+	ctx     map[string][]int32 // context key -> accepted uncertain tokens (a map: looking up string(key) allocates nothing)
 	ctxSize atomic.Int64
 	// NoContextCache turns the context cache off (for measurements); set
 	// it before the table is used.
@@ -682,8 +683,11 @@ func (t *Table) Fill(ps *automaton.Parser, m *Mask, sc *Scratch) bool {
 		key, ok := t.contextKey(ps, it, sc.key[:0])
 		sc.key = key
 		if ok {
-			if got, hit := t.ctx.Load(string(key)); hit {
-				for _, id := range got.([]int32) {
+			t.ctxMu.RLock()
+			got, hit := t.ctx[string(key)]
+			t.ctxMu.RUnlock()
+			if hit {
+				for _, id := range got {
 					words[id>>6] |= 1 << (uint(id) & 63)
 				}
 				continue
@@ -694,8 +698,13 @@ func (t *Table) Fill(ps *automaton.Parser, m *Mask, sc *Scratch) bool {
 			res := walkAll(ps, sm.Uncertain)
 			ps.Pop()
 			if t.ctxSize.Load() < MaxContextCache {
-				t.ctx.Store(string(key), res)
-				t.ctxSize.Add(1)
+				t.ctxMu.Lock()
+				if t.ctx == nil {
+					t.ctx = map[string][]int32{}
+				}
+				t.ctx[string(key)] = res
+				t.ctxSize.Store(int64(len(t.ctx)))
+				t.ctxMu.Unlock()
 			}
 			for _, id := range res {
 				words[id>>6] |= 1 << (uint(id) & 63)
