@@ -39,12 +39,14 @@ type compiler struct {
 
 	fmtVocab map[string]bool
 
-	// The leap-second rules of time and date-time (leapRules): leapUsed
-	// when a format references them; when such a language ended up where
-	// it must be one automaton (an intersection or complement: see
-	// leapInBoolean), Compile starts again with flatLeap, which refuses
-	// the two formats (or, when lenient, takes their subsets).
-	leapUsed, flatLeap bool
+	// The rule sets of the call formats (callFormats: time, date-time,
+	// hostname, email) that the schema's formats use; when such a
+	// language ended up where it must be one automaton (an intersection
+	// or complement: see formatRulesInBoolean), Compile starts again with
+	// flatFormats, which refuses those formats (or, when lenient, takes
+	// their subsets).
+	fmtSets     map[string]bool
+	flatFormats bool
 
 	approx []Approximation
 }
@@ -60,6 +62,7 @@ func newCompiler(opts Options, lc *sjs.Compiler, loader *mapLoader, loc string) 
 		ruleOf: map[string]string{}, nameCount: map[string]int{},
 		triv: map[string]tri{}, trivBsy: map[string]bool{}, rx: map[string]rxl{}, rxBusy: map[string]bool{},
 		pats: map[string]grammar.Expr{}, empty: map[grammar.Expr]bool{}, fmtVocab: map[string]bool{},
+		fmtSets: map[string]bool{},
 	}
 	wsChar := &grammar.Class{Ranges: []grammar.Range{{Lo: ' ', Hi: ' '}, {Lo: '\t', Hi: '\t'}, {Lo: '\n', Hi: '\n'}, {Lo: '\r', Hi: '\r'}}}
 	switch opts.Whitespace {
@@ -114,11 +117,11 @@ func (c *compiler) compileRoot(root *sjs.Schema) (*grammar.Grammar, error) {
 		body = seq(c.ws, body, c.ws)
 	}
 	c.rules = append([]*grammar.Rule{{Name: "root", Body: body}}, c.rules...)
-	if c.leapUsed {
-		if leapInBoolean(c.rules) {
-			return nil, errFlatLeap
+	if len(c.fmtSets) > 0 {
+		if formatRulesInBoolean(c.rules) {
+			return nil, errFlatFormats
 		}
-		c.rules = append(c.rules, leapRules()...)
+		c.rules = append(c.rules, formatRules(c.fmtSets)...)
 	}
 	g := &grammar.Grammar{Root: "root", Rules: c.rules}
 	if err := prune(g); err != nil {

@@ -4,7 +4,9 @@ package jsonschema
 //
 // Every format is built as a code-point language (grammar IR, mostly from
 // anchored ECMA-262 patterns through package regex) and escaped to JSON
-// string content by jsonlex.Escape, as patterns are. A format is compiled
+// string content by jsonlex.Escape, as patterns are; time, date-time,
+// hostname and email, too large as one automaton once every character may
+// be escaped, call rules of their own (callFormats). A format is compiled
 // only when its language is exact for the JSON Schema Test Suite and a
 // subset of what the validator (santhosh-tekuri/jsonschema, which checks
 // the generated documents) accepts; where the two disagree the language is
@@ -42,12 +44,6 @@ var refusedFormats = map[string]string{
 	"idn-hostname": "IDNA2008 (Punycode, contextual rules, Bidi) has no exact regular grammar here",
 	"idn-email":    "its domain is an idn-hostname (IDNA2008), which has no exact regular grammar here",
 	"period":       "not compiled (a range of date-times or a date-time and a duration)",
-	// The next two are regular, but their exact automata are far too
-	// large for a format (measured on the code points, before JSON
-	// escaping multiplies the states by about six).
-	"hostname": "labels of at most 63 characters within a name of at most 253: the two counters make an " +
-		"automaton of about 24,000 states (over 100,000 with JSON escapes)",
-	"email": "its domain is a hostname (labels of at most 63 characters within 253), an automaton of over 100,000 states",
 }
 
 // formatBuilders build the code-point language of each compiled format.
@@ -67,21 +63,67 @@ var formatBuilders = map[string]func() (grammar.Expr, error){
 	"uri-template":          func() (grammar.Expr, error) { return anchored(uriTemplate()) },
 }
 
-// leapBuilders build the JSON string content of time and date-time
-// directly: their leap seconds are a reference to the rules of leapRules,
-// which Compile adds to the grammar (see leapRefusal).
-var leapBuilders = map[string]func() (grammar.Expr, error){
-	"time":      func() (grammar.Expr, error) { return leapFormat("") },
-	"date-time": func() (grammar.Expr, error) { return leapFormat(fullDate + `[Tt]`) },
+// callFormat is a format whose JSON string content calls rules of its
+// own, which Compile adds to the grammar of a schema that uses the format
+// (formatRules): its exact automaton would be too large to build once
+// every character may be escaped. build builds the content, sets names
+// the rule sets it calls, refusal is the reason it is refused where its
+// language must be one automaton (compile builds the operands of an
+// intersection or complement as byte DFAs, without calls).
+type callFormat struct {
+	build   func() (grammar.Expr, error)
+	sets    []string
+	refusal string
 }
 
-// leapRefusal is the reason time and date-time are refused where their
-// language must be one regular automaton (compile builds the operands of
-// an intersection or complement as byte DFAs, without calls).
-const leapRefusal = "second 60 is valid only at 23:59 UTC, whatever the offset: where the language must be one " +
-	"automaton (an intersection or complement: beside minLength, maxLength or pattern, under not, contains...) the local " +
-	"hour and minute must be remembered across the fraction, about 11,000 states (60,000 with JSON escapes); " +
-	"alone, or in anyOf, the format is compiled exactly"
+// callFormats: time and date-time (their leap seconds), hostname and email
+// (their length counters). Keys hostname6 and email6 are the languages of
+// drafts 4 and 6 (formatKey).
+var callFormats = map[string]callFormat{
+	"time":      {func() (grammar.Expr, error) { return leapFormat("") }, []string{"leap"}, leapRefusal},
+	"date-time": {func() (grammar.Expr, error) { return leapFormat(fullDate + `[Tt]`) }, []string{"leap"}, leapRefusal},
+	"hostname":  {refTo(hostDraft7.name(maxName)), []string{"chars", "host"}, hostRefusal},
+	"hostname6": {refTo(hostDraft6.name(maxName)), []string{"chars", "host6"}, hostRefusal},
+	"email":     {refTo(mailDraft7.prefix), []string{"chars", "host", "mail"}, emailRefusal},
+	"email6":    {refTo(mailDraft6.prefix), []string{"chars", "host6", "mail6"}, emailRefusal},
+}
+
+// formatEntries are the rules that the content of a call format refers
+// to, all productive (they derive strings).
+var formatEntries = map[string]bool{
+	leapRule: true, hostDraft7.name(maxName): true, hostDraft6.name(maxName): true,
+	mailDraft7.prefix: true, mailDraft6.prefix: true,
+}
+
+func refTo(name string) func() (grammar.Expr, error) {
+	return func() (grammar.Expr, error) { return &grammar.Ref{Name: name}, nil }
+}
+
+// formatKey is the key of format name's language (formatBuilders,
+// callFormats) in a schema of the given draft: before draft 7 a host name
+// (also the domain of an email address) may have an A-label ("xn--...").
+func formatKey(name string, draft int) string {
+	if draft > 0 && draft < 7 && (name == "hostname" || name == "email") {
+		return name + "6"
+	}
+	return name
+}
+
+// The reasons call formats are refused where their language must be one
+// automaton.
+const (
+	refusedWhere = "where the language must be one automaton (an intersection or complement: beside minLength, " +
+		"maxLength or pattern, under not, contains...) "
+	leapRefusal = "second 60 is valid only at 23:59 UTC, whatever the offset: " + refusedWhere + "the local " +
+		"hour and minute must be remembered across the fraction, about 11,000 states (60,000 with JSON escapes); " +
+		"alone, or in anyOf, the format is compiled exactly"
+	hostRefusal = "labels of at most 63 characters within a name of at most 253: " + refusedWhere + "the two counters " +
+		"make an automaton of about 24,000 states (over 100,000 with JSON escapes); alone, or in anyOf, the format " +
+		"is compiled exactly"
+	emailRefusal = "at most 254 bytes, a local part of at most 64 and a host name (labels of at most 63): " +
+		refusedWhere + "the counters make an automaton of over 100,000 states with JSON escapes; alone, or in anyOf, " +
+		"the format is compiled exactly"
+)
 
 var formatCache sync.Map // name -> formatResult
 
@@ -101,8 +143,8 @@ func lexFormat(name string) (grammar.Expr, error) {
 		return grammar.Clone(r.e), nil // callers own their IR
 	}
 	var r formatResult
-	if b, ok := leapBuilders[name]; ok {
-		e, err := b()
+	if cf, ok := callFormats[name]; ok {
+		e, err := cf.build()
 		if err != nil {
 			err = &formatError{Format: name, Reason: err.Error()}
 		}
@@ -130,19 +172,27 @@ func lexFormat(name string) (grammar.Expr, error) {
 	return grammar.Clone(r.e), nil
 }
 
-// errFlatLeap makes Compile start again with compiler.flatLeap.
-var errFlatLeap = errors.New("jsonschema: the leap-second rules are in an intersection or complement")
+// errFlatFormats makes Compile start again with compiler.flatFormats.
+var errFlatFormats = errors.New("jsonschema: the rules of a format are in an intersection or complement")
 
-// lexFormat is the package's lexFormat, with the compiler's handling of
-// the leap-second formats (see compiler.flatLeap).
-func (c *compiler) lexFormat(name string) (grammar.Expr, error) {
-	if _, ok := leapBuilders[name]; ok {
-		if c.flatLeap {
-			return nil, &formatError{Format: name, Reason: leapRefusal}
+// lexFormat is the package's lexFormat for a format of a schema of the
+// given draft, with the compiler's handling of the call formats (see
+// compiler.flatFormats).
+func (c *compiler) lexFormat(name string, draft int) (grammar.Expr, error) {
+	key := formatKey(name, draft)
+	if cf, ok := callFormats[key]; ok {
+		if c.flatFormats {
+			return nil, &formatError{Format: name, Reason: cf.refusal}
 		}
-		c.leapUsed = true
+		for _, s := range cf.sets {
+			c.fmtSets[s] = true
+		}
 	}
-	return lexFormat(name)
+	e, err := lexFormat(key)
+	if fe, ok := err.(*formatError); ok && fe.Format != name {
+		return nil, &formatError{Format: name, Reason: fe.Reason}
+	}
+	return e, err
 }
 
 func anchored(pattern string) (grammar.Expr, error) {
@@ -211,26 +261,6 @@ const leapRule = "fmt-leap"
 
 func leapName(kind string, n int) string { return fmt.Sprintf("%s-%s%02d", leapRule, kind, n) }
 
-// leapRules returns the rules of the leap second (a copy: callers own
-// their IR).
-func leapRules() []*grammar.Rule {
-	leapOnce.Do(func() { leapBuilt, leapErr = buildLeapRules() })
-	if leapErr != nil {
-		panic(fmt.Sprintf("leap-second rules: %v", leapErr))
-	}
-	out := make([]*grammar.Rule, len(leapBuilt))
-	for i, r := range leapBuilt {
-		out[i] = &grammar.Rule{Name: r.Name, Body: grammar.Clone(r.Body), NoInline: true}
-	}
-	return out
-}
-
-var (
-	leapOnce  sync.Once
-	leapBuilt []*grammar.Rule
-	leapErr   error
-)
-
 func buildLeapRules() ([]*grammar.Rule, error) {
 	var rules []*grammar.Rule
 	add := func(name string, e grammar.Expr) {
@@ -284,11 +314,14 @@ func buildLeapRules() ([]*grammar.Rule, error) {
 	return rules, nil
 }
 
-// refersToLeap reports whether e references the leap-second rule.
-func refersToLeap(e grammar.Expr) bool {
+// formatRulePrefix starts the names of the rules of the call formats.
+const formatRulePrefix = "fmt-"
+
+// refersToFormatRules reports whether e references a rule of a call format.
+func refersToFormatRules(e grammar.Expr) bool {
 	found := false
 	grammar.Walk(e, func(x grammar.Expr) bool {
-		if r, ok := x.(*grammar.Ref); ok && strings.HasPrefix(r.Name, leapRule) {
+		if r, ok := x.(*grammar.Ref); ok && strings.HasPrefix(r.Name, formatRulePrefix) {
 			found = true
 		}
 		return !found
@@ -296,16 +329,16 @@ func refersToLeap(e grammar.Expr) bool {
 	return found
 }
 
-// leapInBoolean reports whether an intersection or complement in one of
-// the rules references the leap-second rule (compile builds those
-// operands as byte DFAs, without calls).
-func leapInBoolean(rules []*grammar.Rule) bool {
+// formatRulesInBoolean reports whether an intersection or complement in
+// one of the rules references a rule of a call format (compile builds
+// those operands as byte DFAs, without calls).
+func formatRulesInBoolean(rules []*grammar.Rule) bool {
 	found := false
 	for _, r := range rules {
 		grammar.Walk(r.Body, func(x grammar.Expr) bool {
 			switch x.(type) {
 			case *grammar.And, *grammar.Not:
-				if refersToLeap(x) {
+				if refersToFormatRules(x) {
 					found = true
 				}
 				return false

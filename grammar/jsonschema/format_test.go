@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	sjs "github.com/santhosh-tekuri/jsonschema/v6"
 
@@ -31,8 +32,12 @@ func formatProgram(t testing.TB, name string) *automaton.Program {
 		t.Fatalf("%s: %v", name, err)
 	}
 	g := &grammar.Grammar{Root: "r", Rules: []*grammar.Rule{{Name: "r", Body: lexQuoted(e)}}}
-	if refersToLeap(e) {
-		g.Rules = append(g.Rules, leapRules()...)
+	if cf, ok := callFormats[name]; ok {
+		sets := map[string]bool{}
+		for _, s := range cf.sets {
+			sets[s] = true
+		}
+		g.Rules = append(g.Rules, formatRules(sets)...)
 	}
 	p, err := compile.Compile(g, nil, compile.Options{})
 	if err != nil {
@@ -41,14 +46,17 @@ func formatProgram(t testing.TB, name string) *automaton.Program {
 	return p
 }
 
-// allFormats are the compiled formats.
+// allFormats are the compiled formats (not the keys of the drafts 4 and
+// 6 languages, formatKey).
 func allFormats() []string {
 	var names []string
 	for n := range formatBuilders {
 		names = append(names, n)
 	}
-	for n := range leapBuilders {
-		names = append(names, n)
+	for n := range callFormats {
+		if n != formatKey("hostname", 6) && n != formatKey("email", 6) {
+			names = append(names, n)
+		}
 	}
 	sort.Strings(names)
 	return names
@@ -189,28 +197,37 @@ func TestFormatSuite(t *testing.T) {
 	progs := map[string]*automaton.Program{}
 	checked := 0
 	for _, f := range files {
+		if strings.Contains(f, "draft3") {
+			continue // gramc reads drafts 4 and later (draft 3's time is hh:mm:ss)
+		}
+		draft := 2020
+		for _, d := range []int{4, 6, 7} {
+			if strings.Contains(f, fmt.Sprintf("draft%d", d)) {
+				draft = d
+			}
+		}
 		groups := readSuiteFile(t, f)
 		for _, g := range groups {
 			name, _ := g.Schema["format"].(string)
 			if !slices.Contains(allFormats(), name) {
 				continue
 			}
-			if name == "time" && strings.Contains(f, "draft3") {
-				continue // draft 3's time is hh:mm:ss (gramc reads drafts 4 and later)
-			}
-			p := progs[name]
+			key := formatKey(name, draft)
+			p := progs[key]
 			if p == nil {
-				p = formatProgram(t, name)
-				progs[name] = p
+				p = formatProgram(t, key)
+				progs[key] = p
 			}
 			for _, x := range g.Tests {
 				s, ok := x.Data.(string)
 				if !ok {
 					continue
 				}
+				// From draft 7 on, A-labels ("xn--", Punycode) are left out.
+				aLabel := key == "hostname" && xnLabel.MatchString(s)
 				for _, text := range []string{jsonQuote(s), escapeAllASCII(s)} {
 					checked++
-					if got := accepts(p, text); got != x.Valid && !(x.Valid && known[s]) {
+					if got := accepts(p, text); got != x.Valid && !(x.Valid && (known[s] || aLabel)) {
 						t.Errorf("%s: %s: %s accepted=%v, suite says valid=%v", f[len(dir):], name, text, got, x.Valid)
 					}
 				}
@@ -285,10 +302,10 @@ func randomText(p *automaton.Program, rng *rand.Rand, max int) (string, bool) {
 			return string(out), true
 		}
 		next = next[:0]
+		bs := ps.NextBytes() // the bytes Push accepts
 		for b := 0; b < 256; b++ {
-			if ps.Push(byte(b)) {
+			if bs.Has(byte(b)) {
 				next = append(next, byte(b))
-				ps.Pop()
 			}
 		}
 		if len(next) == 0 {
@@ -310,7 +327,7 @@ func TestFormatSizes(t *testing.T) {
 }
 
 func TestFormatRefused(t *testing.T) {
-	for _, n := range []string{"regex", "idn-hostname", "idn-email", "hostname", "email", "period"} {
+	for _, n := range []string{"regex", "idn-hostname", "idn-email", "period"} {
 		_, err := lexFormat(n)
 		var fe *formatError
 		if !errors.As(err, &fe) || fe.Format != n || !errors.Is(err, errFormatUnsupported) {
@@ -348,7 +365,9 @@ func TestFormatSchemas(t *testing.T) {
 	}
 	for _, x := range []struct{ name, schema string }{
 		{"regex", `{"format": "regex"}`},
-		{"hostname", `{"format": "hostname"}`},
+		// hostname and email where the language must be one automaton.
+		{"hostname", `{"format": "hostname", "maxLength": 40}`},
+		{"email", `{"not": {"format": "email"}}`},
 		// time and date-time where the language must be one automaton.
 		{"date-time", `{"format": "date-time", "maxLength": 40}`},
 		{"time", `{"not": {"format": "time"}}`},
@@ -585,7 +604,7 @@ func TestFormatLenientSchemas(t *testing.T) {
 	lenient := Options{AssertFormat: true, Lenient: true}
 	for _, name := range subsetNames {
 		schema := `{"properties": {"x": {"format": "` + name + `"}}}`
-		if _, ok := leapBuilders[name]; ok {
+		if _, ok := callFormats[name]; ok {
 			schema = `{"properties": {"x": {"format": "` + name + `", "maxLength": 64}}}`
 		}
 		_, err := Compile([]byte(schema), strict)
@@ -893,4 +912,343 @@ func readSuiteFile(t *testing.T, f string) []suiteGroup {
 		t.Fatal(err)
 	}
 	return groups
+}
+
+// xnLabel matches the names with a label that starts with "xn--" in any
+// case: A-labels, left out of hostname (and of email domains) from draft 7
+// on.
+var xnLabel = regexp.MustCompile(`(?i)(^|\.)xn--`)
+
+// plainIPv4 is an IPv4 address without the validator's strconv.Atoi
+// spellings ("+1", "-0").
+var plainIPv4 = regexp.MustCompile(`^` + ipv4 + `$`)
+
+// hostLeftOut reports whether a host name that the validator takes is
+// left out of the language of key (hostname, or hostname6 for drafts 4
+// and 6): a trailing dot (the suite rejects it), from draft 7 on an
+// A-label.
+func hostLeftOut(key, s string) bool {
+	return strings.HasSuffix(s, ".") || (!strings.HasSuffix(key, "6") && xnLabel.MatchString(s))
+}
+
+// emailLeftOut reports whether an address that the validator takes is
+// left out of the language of key (email or email6): an empty local part
+// (the suite rejects it), a domain host name left out, an IPv4 literal
+// with signs.
+func emailLeftOut(key, s string) bool {
+	at := strings.LastIndexByte(s, '@')
+	if at <= 0 {
+		return at == 0
+	}
+	domain := s[at+1:]
+	if strings.HasPrefix(domain, "[") && strings.HasSuffix(domain, "]") {
+		return !strings.HasPrefix(domain, "[IPv6:") && !plainIPv4.MatchString(domain[1:len(domain)-1])
+	}
+	return hostLeftOut(strings.Replace(key, "email", "hostname", 1), domain)
+}
+
+// checkHostEmail compares the compiled language of key (hostname,
+// hostname6, email or email6) with the validator on s, written plainly,
+// with every ASCII character escaped and with some escaped: the grammar
+// must accept exactly the valid strings that are not left out.
+func checkHostEmail(t *testing.T, p *automaton.Program, valid func(string) bool, key, s string) (bad bool) {
+	t.Helper()
+	want := valid(s)
+	if want && strings.HasPrefix(key, "email") && emailLeftOut(key, s) ||
+		want && strings.HasPrefix(key, "hostname") && hostLeftOut(key, s) {
+		want = false
+	}
+	for _, text := range []string{jsonQuote(s), escapeAllASCII(s), escapeSome(s)} {
+		if got := accepts(p, text); got != want {
+			t.Errorf("%s: %s accepted=%v, want %v (validator: %v)", key, text, got, want, valid(s))
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	label63 = strings.Repeat("a", 62) + "9"
+	label64 = strings.Repeat("a", 63) + "9"
+	// names of 253 and 254 characters.
+	name253 = label63 + "." + label63 + "." + label63 + "." + strings.Repeat("b", 61)
+	name254 = label63 + "." + label63 + "." + label63 + "." + strings.Repeat("b", 62)
+	// 127 and 128 one-character labels: 253 and 255 characters.
+	dots253 = strings.TrimSuffix(strings.Repeat("a.", 127), ".")
+	dots255 = strings.TrimSuffix(strings.Repeat("a.", 128), ".")
+	local64 = strings.Repeat("x", 64)
+	// a domain of 189 characters: with a local part of 64, 254 in all.
+	domain189 = label63 + "." + label63 + "." + strings.Repeat("c", 61)
+)
+
+// hostEmailCases are valid and invalid strings of the compiled languages
+// (hostname and email from draft 7 on; the drafts 4 and 6 languages take
+// A-labels too, see TestFormatHostEmail).
+var hostEmailCases = map[string]struct{ valid, invalid []string }{
+	"hostname": {
+		valid: []string{"a", "example.com", "www.example.com", "a-b.c-d", "a--b", "ab--cd.example", "xn-a.com", "xna--b.c",
+			"1.2.3.4", "EXAMPLE.COM", "0", label63, label63 + ".com", name253, dots253, "x", "xn", "xn-b", "Xn-9"},
+		invalid: []string{"", ".", "a.", "example.", ".a", "a..b", "-a", "a-", "a-.b", "a.-b", "a_b", "a b", "a\n", "é.com",
+			label64, label64 + ".com", "a." + label64, name254, dots255, name253 + ".", "xn--abc", "XN--abc.com", "a.xN--b",
+			"xn--", "a/b", "a@b", "[1.2.3.4]"},
+	},
+	"email": {
+		valid: []string{"a@b", "joe.bloggs@example.com", "te~st@x.org", "a.b.c@d", "!#$%&'*+-/=?^_`{|}~@x", `"joe bloggs"@example.com`,
+			`""@x`, `"a@b"@c.d`, `"é"@x.com`, "\"\x00\x1f\"@x", `"..."@x`, "a@[127.0.0.1]", "a@[0.0.0.0]", "a@[IPv6:::1]",
+			"a@[IPv6:fe80::1:2]", "a@[IPv6:::ffff:1.2.3.4]", "a@[IPv6:1:2:3:4:5:6:7:8]", local64 + "@b", local64 + "@" + domain189,
+			"a@" + name253[:252], `"` + strings.Repeat("é", 31) + `"@x`, `"` + strings.Repeat("\U0001F600", 15) + `aa"@x`,
+			"a@1.2.3.4", "a@ab--cd.e"},
+		invalid: []string{"", "a", "@example.com", "a@", ".a@b", "a.@b", "a..b@c", "a b@c", "a@b@c", "a@-b", "a@b.", "a@b..c",
+			local64 + "x@b", local64 + "@" + domain189 + "c", "a@" + name253, `"a"b"@c`, `"a\b"@c`, `"@c`, `"a@c`, `a"@c`,
+			"a@[1.2.3.256]", "a@[+1.2.3.4]", "a@[1.2.3.-0]", "a@[01.2.3.4]", "a@[IPv6:1.2.3.4]", "a@[ipv6:::1]", "a@[::1]",
+			"a@[IPv6:::1%eth0]", "a@[IPv6:::1", "a@[]", "a@xn--ab.com", "a@b.XN--c", `"` + strings.Repeat("é", 31) + `a"@x`,
+			"é@x", "a@é.com", "a@b_c.d", "a@" + label64},
+	},
+}
+
+// TestFormatHostEmail checks hostname and email: the table cases, plainly
+// and escaped (each valid one is valid for the validator, each invalid
+// one invalid unless deliberately left out), then the drafts 4 and 6
+// languages, which take A-labels.
+func TestFormatHostEmail(t *testing.T) {
+	for _, key := range []string{"hostname", "email"} {
+		p := formatProgram(t, key)
+		sch := subsetChecker(t, key)
+		for _, s := range hostEmailCases[key].valid {
+			if sch.Validate(s) != nil {
+				t.Errorf("%s: %q is invalid for the validator", key, s)
+			}
+			for _, text := range []string{jsonQuote(s), escapeAllASCII(s), escapeSome(s)} {
+				if !accepts(p, text) {
+					t.Errorf("%s: %s rejected", key, text)
+				}
+			}
+		}
+		for _, s := range hostEmailCases[key].invalid {
+			if sch.Validate(s) == nil && !(key == "hostname" && hostLeftOut(key, s) || key == "email" && emailLeftOut(key, s)) {
+				t.Errorf("%s: %q is valid for the validator and not left out", key, s)
+			}
+			for _, text := range []string{jsonQuote(s), escapeAllASCII(s), escapeSome(s)} {
+				if accepts(p, text) {
+					t.Errorf("%s: %s accepted", key, text)
+				}
+			}
+		}
+	}
+	for key, cases := range map[string]map[string]bool{
+		"hostname6": {"xn--abc": true, "XN--4gbwdl.xn--wgbh1c": true, "example.": false, "a-": false, label64: false},
+		"email6":    {"a@xn--ab.com": true, "a@b.": false, "@b.c": false},
+	} {
+		p := formatProgram(t, key)
+		for s, want := range cases {
+			if got := accepts(p, jsonQuote(s)); got != want {
+				t.Errorf("%s: %q accepted=%v, want %v", key, s, got, want)
+			}
+		}
+	}
+}
+
+// TestFormatHostEmailDifferential compares hostname and email (all four
+// languages) with the validator on random strings near the formats
+// (label lengths about 63, names about 253, local parts about 64 bytes,
+// quoted local parts with any characters, address literals) and their
+// mutations, written plainly and escaped.
+func TestFormatHostEmailDifferential(t *testing.T) {
+	n := 2500
+	if testing.Short() {
+		n = 500
+	}
+	rng := rand.New(rand.NewSource(2))
+	pick := func(s string) string {
+		rs := []rune(s)
+		return string(rs[rng.Intn(len(rs))])
+	}
+	labelLen := func() int {
+		switch rng.Intn(6) {
+		case 0:
+			return 61 + rng.Intn(4) // 61..64
+		case 1:
+			return 1
+		}
+		return 1 + rng.Intn(12)
+	}
+	label := func() string {
+		var b strings.Builder
+		n := labelLen()
+		if rng.Intn(12) == 0 {
+			b.WriteString([]string{"xn--", "XN--", "xn-", "x", "xN"}[rng.Intn(5)])
+		}
+		for b.Len() < n {
+			switch rng.Intn(14) {
+			case 0:
+				b.WriteByte('-')
+			default:
+				b.WriteString(pick("abcxnXN019Z"))
+			}
+		}
+		return b.String()
+	}
+	name := func() string {
+		var parts []string
+		k := 1 + rng.Intn(5)
+		if rng.Intn(4) == 0 {
+			k = 60 + rng.Intn(80) // short labels up to about 253
+		}
+		total := -1
+		target := 180 + rng.Intn(80)
+		for i := 0; i < k; i++ {
+			l := label()
+			if k > 5 {
+				l = pick("ab9")
+			}
+			parts = append(parts, l)
+			total += len(l) + 1
+			if k <= 5 && rng.Intn(3) == 0 && total < target { // fill up to about 253
+				for total < target {
+					l := label()
+					parts = append(parts, l)
+					total += len(l) + 1
+				}
+				break
+			}
+		}
+		s := strings.Join(parts, ".")
+		if rng.Intn(10) == 0 {
+			s += "."
+		}
+		return s
+	}
+	local := func() string {
+		if rng.Intn(4) == 0 {
+			var b strings.Builder
+			b.WriteByte('"')
+			n := rng.Intn(66)
+			for b.Len() < n {
+				b.WriteString(pick("ab @.\"\\\x00\x1féß€\U0001F600"))
+			}
+			b.WriteByte('"')
+			return b.String()
+		}
+		var b strings.Builder
+		n := 1 + rng.Intn(10)
+		if rng.Intn(5) == 0 {
+			n = 60 + rng.Intn(8)
+		}
+		for b.Len() < n {
+			b.WriteString(pick("ab9.!#$%&'*+-/=?^_`{|}~ "))
+		}
+		return b.String()
+	}
+	octet := func() string {
+		switch rng.Intn(12) {
+		case 0:
+			return "+" + strconv.Itoa(rng.Intn(300))
+		case 1:
+			return "-0"
+		case 2:
+			return "0" + strconv.Itoa(rng.Intn(10))
+		}
+		return strconv.Itoa(rng.Intn(270))
+	}
+	domain := func() string {
+		switch rng.Intn(6) {
+		case 0:
+			return "[" + octet() + "." + octet() + "." + octet() + "." + octet() + "]"
+		case 1:
+			return "[IPv6:" + []string{"::1", "fe80::1:2", "::ffff:1.2.3.4", "1:2:3:4:5:6:7:8", "1::2::3", "12345::", ":::"}[rng.Intn(7)] + "]"
+		}
+		return name()
+	}
+	const chars = "a-.9@\"[]:xn\\"
+	mutate := func(s string) string {
+		b := []byte(s)
+		switch k := rng.Intn(4); {
+		case len(b) == 0 || k == 0:
+			i := rng.Intn(len(b) + 1)
+			b = append(b[:i], append([]byte{chars[rng.Intn(len(chars))]}, b[i:]...)...)
+		case k == 1:
+			i := rng.Intn(len(b))
+			b = append(b[:i], b[i+1:]...)
+		default:
+			b[rng.Intn(len(b))] = chars[rng.Intn(len(chars))]
+		}
+		return string(b)
+	}
+	for _, key := range []string{"hostname", "hostname6", "email", "email6"} {
+		p := formatProgram(t, key)
+		name6 := strings.TrimSuffix(key, "6")
+		sch := subsetChecker(t, name6)
+		valid := func(s string) bool { return utf8.ValidString(s) && sch.Validate(s) == nil }
+		bad, ok := 0, 0
+		for i := 0; i < n && bad < 5; i++ {
+			s := name()
+			if name6 == "email" {
+				s = local() + "@" + domain()
+			}
+			if rng.Intn(3) == 0 {
+				s = mutate(s)
+			}
+			if !utf8.ValidString(s) {
+				continue
+			}
+			if valid(s) {
+				ok++
+			}
+			if checkHostEmail(t, p, valid, key, s) {
+				bad++
+			}
+		}
+		t.Logf("%s: %d strings, %d valid", key, n, ok)
+	}
+}
+
+// TestFormatHostEmailSchemas compiles hostname and email through Compile:
+// alone, in properties and in anyOf they are exact, with the language of
+// the schema's draft; where the language must be one automaton they are
+// refused (lenient: their subsets).
+func TestFormatHostEmailSchemas(t *testing.T) {
+	opts := Options{AssertFormat: true}
+	for _, x := range []struct {
+		schema         string
+		accept, reject []string
+	}{
+		{`{"type": "string", "format": "hostname"}`,
+			[]string{`"example.com"`, `"\u0065xample.c\u006Fm"`, `"a\u002Db"`, `"` + name253 + `"`},
+			[]string{`"example."`, `"xn--abc"`, `"a_b"`, `"` + name254 + `"`, `12`}},
+		{`{"$schema": "http://json-schema.org/draft-06/schema#", "format": "hostname"}`,
+			[]string{`"xn--abc"`, `"example.com"`, `12`}, []string{`"example."`, `"a-"`}},
+		{`{"$schema": "http://json-schema.org/draft-07/schema#", "format": "hostname"}`,
+			[]string{`"example.com"`}, []string{`"xn--abc"`}},
+		{`{"type": "object", "properties": {"a": {"type": "string", "format": "email"}, "b": {"type": "string", "format": "hostname"}}}`,
+			[]string{`{"a":"joe@example.com","b":"example.com"}`, `{"a":"\"x y\"@[IPv6:::1]"}`, `{}`},
+			[]string{`{"a":"@example.com"}`, `{"b":"joe@example.com"}`}},
+		{`{"anyOf": [{"format": "email"}, {"format": "hostname"}, {"type": "integer"}]}`,
+			[]string{`"joe@example.com"`, `"example.com"`, `3`},
+			[]string{`"joe@example.com."`, `"x y"`}},
+	} {
+		p := mustProgram(t, x.schema, opts)
+		for _, s := range x.accept {
+			if !accepts(p, s) {
+				t.Errorf("%s: %s rejected", x.schema, s)
+			}
+		}
+		for _, s := range x.reject {
+			if accepts(p, s) {
+				t.Errorf("%s: %s accepted", x.schema, s)
+			}
+		}
+	}
+	// Where the language must be one automaton: refused, or the subset.
+	for _, schema := range []string{`{"format": "hostname", "maxLength": 40}`, `{"not": {"format": "email"}}`,
+		`{"type": "string", "format": "email", "pattern": "^a"}`} {
+		_, err := Compile([]byte(schema), opts)
+		var ue *UnsupportedError
+		if !errors.As(err, &ue) || ue.Keyword != "format" {
+			t.Errorf("%s: got %v, want refused", schema, err)
+		}
+		r, err := CompileResult([]byte(schema), Options{AssertFormat: true, Lenient: true})
+		if err != nil || len(r.Approximations) != 1 || !strings.Contains(r.Approximations[0].Reason, "subset") {
+			t.Errorf("%s, lenient: %v %+v", schema, err, r)
+		}
+	}
 }

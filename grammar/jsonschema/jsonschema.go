@@ -307,9 +307,9 @@ func compileLocation(loc string, docs map[string][]byte, opts Options) (*Result,
 	}
 	c := newCompiler(opts, lc, loader, loc)
 	g, err := c.compileRoot(root)
-	if errors.Is(err, errFlatLeap) {
+	if errors.Is(err, errFlatFormats) {
 		c = newCompiler(opts, lc, loader, loc)
-		c.flatLeap = true
+		c.flatFormats = true
 		g, err = c.compileRoot(root)
 	}
 	if err != nil {

@@ -473,7 +473,7 @@ func (c *compiler) stringBase(cs *cset) (rxl, error) {
 			}
 		}
 		if name, ok := c.formatOf(l); ok {
-			e, err := c.lexFormat(name)
+			e, err := c.lexFormat(name, l.DraftVersion)
 			if err != nil {
 				var sub formatSubset
 				ok := false
@@ -548,14 +548,15 @@ func (c *compiler) regularEmpty(e grammar.Expr) (bool, error) {
 		return !hard
 	})
 	if !hard {
-		v := !grammar.Productive(e, nil)
+		v := !grammar.Productive(e, formatEntries)
 		c.empty[e] = v
 		return v, nil
 	}
-	if c.leapUsed && refersToLeap(e) {
+	if len(c.fmtSets) > 0 && refersToFormatRules(e) {
 		// Not one automaton ("not empty" is safe, see below); if the
 		// intersection ends up in the grammar, compileRoot finds it
-		// (leapInBoolean) and Compile starts again without the leap rules.
+		// (formatRulesInBoolean) and Compile starts again without the
+		// rules of the call formats.
 		return false, nil
 	}
 	// Deciding emptiness compiles the intersection; with large counted
