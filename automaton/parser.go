@@ -33,13 +33,21 @@ type Parser struct {
 	dedupS int // the set whose items dedup holds, or -1
 	shared bool
 	up     []upSlot // CompletionCost's solved tables, by set; cut with the sets
+
+	// Distinct keys (Program.HasKeys; see keys.go).
+	text     []byte   // text[i] is the byte that made set i+1 (0 for a token edge)
+	recs     []KeyRec // keys completed, in set order
+	keyBuf   []byte   // the decoded keys of recs
+	distinct bool     // reject a Key completion that repeats a key of its scope
+	dec      []byte   // scratch: the key being checked
+	drop     []int    // scratch: items of the current set rejected as repeated keys
 }
 
 const linearDedup = 24
 
 // NewParser returns a parser at the start of p's root rule.
 func NewParser(p *Program) *Parser {
-	ps := &Parser{p: p, dedupS: -1}
+	ps := &Parser{p: p, dedupS: -1, distinct: p.hasKeys}
 	ps.Reset()
 	return ps
 }
@@ -59,6 +67,7 @@ func (ps *Parser) Seed(it Item) {
 	ps.cutUp(0)
 	ps.esc = append(ps.esc[:0], false)
 	ps.dedupS = -1
+	ps.text, ps.recs, ps.keyBuf = ps.text[:0], ps.recs[:0], ps.keyBuf[:0]
 	ps.add(it)
 	ps.closure(0)
 }
@@ -93,8 +102,9 @@ func (ps *Parser) Push(b byte) bool {
 	cur := ps.starts[len(ps.starts)-1]
 	end := uint32(len(ps.items))
 	// Fast path: one item moving to a state that neither completes nor
-	// calls (the inside of a string or number) needs no closure.
-	if end-cur == 1 && !ps.shared {
+	// calls (the inside of a string or number) needs no closure. (A quote
+	// may close a key, which takes the slow path's check.)
+	if end-cur == 1 && !ps.shared && !(b == '"' && p.hasKeys) {
 		it := ps.items[cur]
 		t := p.next[int(it.State)*p.NumClasses+cls]
 		if t == Dead {
@@ -104,6 +114,9 @@ func (ps *Parser) Push(b byte) bool {
 			ps.starts = append(ps.starts, end)
 			ps.esc = append(ps.esc, false)
 			ps.items = append(ps.items, Item{t, it.Origin, it.Param})
+			if p.hasKeys {
+				ps.text = append(ps.text, b)
+			}
 			return true
 		}
 	}
@@ -121,6 +134,9 @@ func (ps *Parser) Push(b byte) bool {
 	ps.own()
 	ps.starts = append(ps.starts, end)
 	ps.esc = append(ps.esc, false)
+	if p.hasKeys {
+		ps.text = append(ps.text, b)
+	}
 	for i := cur; i < end; i++ {
 		it := ps.items[i]
 		if t := p.next[int(it.State)*p.NumClasses+cls]; t != Dead {
@@ -128,6 +144,13 @@ func (ps *Parser) Push(b byte) bool {
 		}
 	}
 	ps.closure(int(end))
+	if b == '"' && p.hasKeys && ps.distinct {
+		ps.closeKeys(int(end))
+	}
+	if !ps.dropRepeated() {
+		ps.Pop()
+		return false
+	}
 	return true
 }
 
@@ -141,6 +164,9 @@ func (ps *Parser) PushItems(items []Item) bool {
 	end := uint32(len(ps.items))
 	ps.starts = append(ps.starts, end)
 	ps.esc = append(ps.esc, false)
+	if ps.p.hasKeys {
+		ps.text = append(ps.text, 0)
+	}
 	for _, it := range items {
 		ps.add(it)
 	}
@@ -181,6 +207,9 @@ func (ps *Parser) Pop() {
 		ps.starts = ps.starts[:n-1]
 		ps.esc = ps.esc[:n-1]
 		ps.cutUp(n - 1)
+		if ps.p.hasKeys {
+			ps.cutKeys(n - 1)
+		}
 		if ps.dedupS >= n-1 {
 			ps.dedupS = -1
 		}
@@ -200,6 +229,9 @@ func (ps *Parser) Truncate(n int) {
 	ps.starts = ps.starts[:n]
 	ps.esc = ps.esc[:n]
 	ps.cutUp(n)
+	if ps.p.hasKeys {
+		ps.cutKeys(n)
+	}
 	if ps.dedupS >= n {
 		ps.dedupS = -1
 	}
@@ -229,7 +261,8 @@ func (ps *Parser) NextBytes() ByteSet {
 // of the two parsers changes them (copy on write), so Fork is O(1).
 func (ps *Parser) Fork() *Parser {
 	ps.shared = true
-	return &Parser{p: ps.p, items: ps.items, starts: ps.starts, esc: ps.esc, dedupS: -1, shared: true}
+	return &Parser{p: ps.p, items: ps.items, starts: ps.starts, esc: ps.esc, dedupS: -1, shared: true,
+		text: ps.text, recs: ps.recs, keyBuf: ps.keyBuf, distinct: ps.distinct}
 }
 
 // own makes the parser's slices private before a write.
@@ -240,6 +273,11 @@ func (ps *Parser) own() {
 	ps.items = append(make([]Item, 0, cap(ps.items)), ps.items...)
 	ps.starts = append(make([]uint32, 0, cap(ps.starts)), ps.starts...)
 	ps.esc = append(make([]bool, 0, cap(ps.esc)), ps.esc...)
+	if ps.p.hasKeys {
+		ps.text = append(make([]byte, 0, cap(ps.text)), ps.text...)
+		ps.recs = append(make([]KeyRec, 0, cap(ps.recs)), ps.recs...)
+		ps.keyBuf = append(make([]byte, 0, cap(ps.keyBuf)), ps.keyBuf...)
+	}
 	ps.shared = false
 }
 

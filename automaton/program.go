@@ -2,6 +2,7 @@ package automaton
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -29,6 +30,10 @@ type Rule struct {
 	// Perm marks a permutation rule: its items' Param records the members
 	// seen, so its masks depend on Param.
 	Perm bool
+	// Key marks a rule that matches one JSON object key of an undeclared
+	// member (grammar.Rule.Key): the runtime keeps the keys such rules
+	// complete distinct within each permutation instance.
+	Key bool
 }
 
 // Guard is the condition on entering a member of a permutation (an
@@ -113,6 +118,7 @@ type RuleSpec struct {
 	Min, Max int
 	Guard    *Guard
 	Perm     bool
+	Key      bool
 }
 
 // ByteSet is a set of bytes.
@@ -148,16 +154,18 @@ type Program struct {
 	ByteClass  [256]uint8
 	NumClasses int
 
-	next      []StateID // [state*NumClasses+class]
-	accept    []bool
-	stateRule []int32
-	callIdx   []uint32 // calls of state s: calls[callIdx[s]:callIdx[s+1]]
-	calls     []SymEdge
-	tokIdx    []uint32
-	tokens    []SymEdge
-	firstByte []ByteSet // bytes with a transition from the state
-	nullState []bool    // the state can reach acceptance through nullable calls alone
-	follow    []ByteSet // per rule: bytes that may follow a completion (over-approximation)
+	next       []StateID // [state*NumClasses+class]
+	accept     []bool
+	stateRule  []int32
+	callIdx    []uint32 // calls of state s: calls[callIdx[s]:callIdx[s+1]]
+	calls      []SymEdge
+	tokIdx     []uint32
+	tokens     []SymEdge
+	firstByte  []ByteSet // bytes with a transition from the state
+	nullState  []bool    // the state can reach acceptance through nullable calls alone
+	follow     []ByteSet // per rule: bytes that may follow a completion (over-approximation)
+	hasKeys    bool      // some rule is a Key rule
+	keyContent []bool    // by state: inside a Key rule's string (InKeyString)
 }
 
 // NewProgram links rule DFAs into a Program. Rule index i is the symbol of
@@ -172,7 +180,8 @@ func NewProgram(rules []RuleSpec, tokenSets []TokenSet, root int32) (*Program, e
 		if r.DFA == nil {
 			return nil, fmt.Errorf("automaton: rule %q has no DFA", r.Name)
 		}
-		p.Rules = append(p.Rules, Rule{Name: r.Name, Start: StateID(total), NumState: r.DFA.Len(), Repeat: r.Repeat, Min: r.Min, Max: r.Max, Guard: r.Guard, Perm: r.Perm})
+		p.Rules = append(p.Rules, Rule{Name: r.Name, Start: StateID(total), NumState: r.DFA.Len(), Repeat: r.Repeat, Min: r.Min, Max: r.Max, Guard: r.Guard, Perm: r.Perm, Key: r.Key})
+		p.hasKeys = p.hasKeys || r.Key
 		total += r.DFA.Len()
 	}
 	// Byte classes: bytes with equal columns in every rule's table.
@@ -224,7 +233,41 @@ func NewProgram(rules []RuleSpec, tokenSets []TokenSet, root int32) (*Program, e
 		}
 	}
 	p.analyze()
+	if p.hasKeys {
+		p.markKeyStrings()
+	}
 	return p, nil
+}
+
+// markKeyStrings marks the states of Key rules between the opening quote
+// and the closing one: reached from the start by '"', then by other bytes
+// (a raw '"' cannot occur inside a JSON string).
+func (p *Program) markKeyStrings() {
+	p.keyContent = make([]bool, len(p.accept))
+	for ri := range p.Rules {
+		r := &p.Rules[ri]
+		if !r.Key {
+			continue
+		}
+		queue := []StateID{}
+		if t := p.Next(r.Start, '"'); t != Dead {
+			p.keyContent[t] = true
+			queue = append(queue, t)
+		}
+		for len(queue) > 0 {
+			s := queue[0]
+			queue = queue[1:]
+			for b := range 256 {
+				if b == '"' {
+					continue
+				}
+				if t := p.Next(s, byte(b)); t != Dead && !p.keyContent[t] {
+					p.keyContent[t] = true
+					queue = append(queue, t)
+				}
+			}
+		}
+	}
 }
 
 // analyze computes nullable rules and states and the follow byte sets.
@@ -320,6 +363,10 @@ func (p *Program) Next(s StateID, b byte) StateID {
 	return p.next[int(s)*p.NumClasses+int(p.ByteClass[b])]
 }
 
+// HasKeys reports whether some rule is a Key rule (whose completions the
+// runtime keeps distinct).
+func (p *Program) HasKeys() bool { return p.hasKeys }
+
 // Accepting reports whether s is an accepting state of its rule's DFA.
 func (p *Program) Accepting(s StateID) bool { return p.accept[s] }
 
@@ -385,4 +432,166 @@ func (p *Program) String() string {
 		}
 	}
 	return b.String()
+}
+
+// OpenEnded reports whether every prefix of rule ri's language can be
+// completed in infinitely many ways: from each state of the rule's DFA
+// that can still reach acceptance, a cycle of such states is reachable. It looks at the
+// rule's own bytes only and answers false for a rule with call or token
+// edges. The runtime relies on it for Key rules: a finite set of keys seen
+// can never exhaust an open-ended key language, so refusing a repeated key
+// never leaves a dead end.
+func (p *Program) OpenEnded(ri int32) bool {
+	r := &p.Rules[ri]
+	lo, n := int(r.Start), r.NumState
+	// in: the states considered; final: their acceptance.
+	in := func(s int) bool { return true }
+	final := func(s int) bool { return p.accept[lo+s] }
+	if r.Key {
+		in = func(s int) bool { return p.keyContent[lo+s] }
+		final = func(s int) bool { return p.Next(StateID(lo+s), '"') != Dead }
+	}
+	succ := make([][]int32, n) // distinct successors within in, local indices
+	pred := make([][]int32, n)
+	for s := range n {
+		g := StateID(lo + s)
+		if len(p.Calls(g)) > 0 || len(p.Tokens(g)) > 0 {
+			return false
+		}
+		if !in(s) {
+			continue
+		}
+		for b := range 256 {
+			t := p.Next(g, byte(b))
+			if t == Dead || (r.Key && b == '"') {
+				continue
+			}
+			l := int32(int(t) - lo)
+			if in(int(l)) && !slices.Contains(succ[s], l) {
+				succ[s] = append(succ[s], l)
+				pred[l] = append(pred[l], int32(s))
+			}
+		}
+	}
+	// Live: the states that reach acceptance.
+	live := make([]bool, n)
+	var queue []int32
+	for s := range n {
+		if in(s) && final(s) {
+			live[s] = true
+			queue = append(queue, int32(s))
+		}
+	}
+	for len(queue) > 0 {
+		s := queue[0]
+		queue = queue[1:]
+		for _, q := range pred[s] {
+			if !live[q] {
+				live[q] = true
+				queue = append(queue, q)
+			}
+		}
+	}
+	// A walk through live states never has to stop, so it reaches a cycle
+	// of live states, unless some live state has no live successor (its
+	// only completion is ε).
+	for s := range n {
+		if !live[s] {
+			continue
+		}
+		if !slices.ContainsFunc(succ[s], func(t int32) bool { return live[t] }) {
+			return false
+		}
+	}
+	return true
+}
+
+// CountKeys counts the distinct keys that rule ri spells as JSON string
+// contents, each counted by its canonical encoding (characters raw except
+// '"', '\' and controls; \b \f \n \r \t for those five controls, \u00xx
+// in lower case for the others), up to limit. finite is false when there
+// are infinitely many. Keys with a lone surrogate are not counted. It
+// answers (0, false) for a rule with call or token edges.
+func (p *Program) CountKeys(ri int32, limit int) (n int, finite bool) {
+	r := &p.Rules[ri]
+	for s := range r.NumState {
+		g := r.Start + StateID(s)
+		if len(p.Calls(g)) > 0 || len(p.Tokens(g)) > 0 {
+			return 0, false
+		}
+	}
+	// The canonical encodings: c = 0 between characters, 1 after '\',
+	// 2 after \u, 3 after \u0, 4 after \u00, 5 after \u000, 6 after \u001.
+	canon := func(c int, b byte) int {
+		switch c {
+		case 0:
+			switch {
+			case b == '\\':
+				return 1
+			case b == '"' || b < 0x20:
+				return -1
+			}
+			return 0
+		case 1:
+			switch b {
+			case '"', '\\', 'b', 'f', 'n', 'r', 't':
+				return 0
+			case 'u':
+				return 2
+			}
+		case 2, 3:
+			if b == '0' {
+				return c + 1
+			}
+		case 4:
+			if b == '0' || b == '1' {
+				return 5 + int(b-'0')
+			}
+		case 5:
+			if b >= '0' && b <= '7' || b == 'b' || b == 'e' || b == 'f' {
+				return 0
+			}
+		case 6:
+			if b >= '0' && b <= '9' || b >= 'a' && b <= 'f' {
+				return 0
+			}
+		}
+		return -1
+	}
+	type node struct{ q, c int }
+	memo := map[node]int{}
+	const onStack = -1
+	var count func(q StateID, c int) (int, bool)
+	count = func(q StateID, c int) (int, bool) {
+		k := node{int(q), c}
+		if v, ok := memo[k]; ok {
+			if v == onStack {
+				return 0, false // a cycle: infinitely many (every state is live)
+			}
+			return v, true
+		}
+		memo[k] = onStack
+		total := 0
+		if p.accept[q] && c == 0 {
+			total = 1
+		}
+		for b := range 256 {
+			t := p.Next(q, byte(b))
+			if t == Dead {
+				continue
+			}
+			c2 := canon(c, byte(b))
+			if c2 < 0 {
+				continue
+			}
+			m, ok := count(t, c2)
+			if !ok {
+				return 0, false
+			}
+			total = min(total+m, limit)
+		}
+		memo[k] = total
+		return total, true
+	}
+	return count(r.Start, 0)
 }

@@ -149,7 +149,7 @@ func (c *compiler) keep(rule int) int32 {
 	id := int32(len(c.specs))
 	c.ruleID[rule] = id
 	r := c.g.Rules[rule]
-	c.specs = append(c.specs, automaton.RuleSpec{Name: r.Name})
+	c.specs = append(c.specs, automaton.RuleSpec{Name: r.Name, Key: r.Key})
 	c.bodies = append(c.bodies, r.Body)
 	return id
 }
@@ -255,7 +255,7 @@ func (c *compiler) planInlining() {
 			return satMul(exprSize(e.X)+2, k)
 		case *grammar.Ref:
 			i := c.byName[e.Name]
-			if recursive[i] || c.opts.NoInline || c.g.Rules[i].NoInline {
+			if recursive[i] || c.opts.NoInline || c.g.Rules[i].NoInline || c.g.Rules[i].Key {
 				return 2
 			}
 			return est(i)
@@ -275,7 +275,7 @@ func (c *compiler) planInlining() {
 	}
 	root := c.byName[c.g.Root]
 	for i := range c.g.Rules {
-		c.inline[i] = !c.opts.NoInline && !c.g.Rules[i].NoInline && !recursive[i] && i != root && est(i) <= c.opts.InlineLimit
+		c.inline[i] = !c.opts.NoInline && !c.g.Rules[i].NoInline && !c.g.Rules[i].Key && !recursive[i] && i != root && est(i) <= c.opts.InlineLimit
 	}
 	// Called: reachable from the root through kept rules.
 	queue := []int{root}

@@ -54,6 +54,16 @@ type Rule struct {
 	// from many places whose copies would multiply the caller's states
 	// (the JSON-escaped characters of the time formats' leap-second rule).
 	NoInline bool
+	// Key marks a rule that starts with one JSON object key, quotes
+	// included (its string: from its first '"' to the next), of an
+	// undeclared (extra) member of the permutation whose member calls it
+	// (grammar.Perm's Extra); what follows the string (the colon) may be
+	// part of the rule. Keys must be distinct within one object, which no
+	// context-free grammar can say: the runtime records the keys that Key
+	// rules close, per permutation instance, and rejects a key equal
+	// (after unescaping) to an earlier one. A Key rule is never inlined.
+	// Only package jsonschema sets it.
+	Key bool
 }
 
 // Rule returns the rule with the given name, or nil.

@@ -85,6 +85,13 @@ func (m *Mask) Set(t int32) {
 	}
 }
 
+// Clear disallows token t (ignored when out of range).
+func (m *Mask) Clear(t int32) {
+	if t >= 0 && int(t) < m.width {
+		m.bs.Words()[t>>6] &^= 1 << (uint(t) & 63)
+	}
+}
+
 // Reset disallows every token.
 func (m *Mask) Reset() { clear(m.bs.Words()) }
 

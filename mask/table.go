@@ -459,6 +459,7 @@ func (t *Table) computeDetached(it automaton.Item) *StateMask {
 		l := t.Vocab.MaxTokenLen() + 2
 		w = &walker{ps: automaton.NewParser(t.Prog), state: make([]automaton.StateID, l), dfa: make([]bool, l),
 			live: make([]bool, l), path: make([]byte, l), bits: make([]uint64, t.words)}
+		w.ps.SetDistinct(false) // state masks ignore the keys seen
 	}
 	sm := t.compute(w, it)
 	t.walks.Put(w)
@@ -632,7 +633,21 @@ const maxContextKey = 64
 // Fill computes the mask of the parser's current set into m and reports
 // whether it constrains anything (false when every text token, and EOS,
 // is allowed). It allocates nothing once the lazy caches are warm.
+//
+// The mask ignores the keys seen (automaton.Parser.SetDistinct): it is the
+// same for every parse with these items, so it can be cached; package
+// runtime removes the tokens that would repeat a key.
 func (t *Table) Fill(ps *automaton.Parser, m *Mask, sc *Scratch) bool {
+	if ps.Distinct() {
+		ps.SetDistinct(false)
+		r := t.fill(ps, m, sc)
+		ps.SetDistinct(true)
+		return r
+	}
+	return t.fill(ps, m, sc)
+}
+
+func (t *Table) fill(ps *automaton.Parser, m *Mask, sc *Scratch) bool {
 	words := m.bs.Words()
 	p := t.Prog
 	cur := ps.Len() - 1

@@ -503,7 +503,7 @@ func (d *Decoder) budgetGuard(r *row, tok int32) int32 {
 		return tok
 	}
 	b, c := r.m.Parser().CheapestByte(func(b byte) bool { return d.byteTok[b] >= 0 })
-	if b < 0 || c >= cost {
+	if b < 0 || c >= cost || !r.m.pushes(d.byteTok[b]) { // pushes: no dead end in a closed key
 		return tok
 	}
 	return d.byteTok[b]

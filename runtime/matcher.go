@@ -33,12 +33,30 @@ type Compiled struct {
 	Prog  *automaton.Program
 	Vocab *vocab.Vocabulary
 	Table *mask.Table
+
+	keys       *keyIndex // the vocabulary's key-closing tokens, when Prog.HasKeys
+	closedKeys []bool    // by rule: a Key rule that is not open-ended (nil if none)
 }
 
 // New returns prog compiled for v. State masks are computed on first use;
 // call Precompute to compute them all up front.
 func New(prog *automaton.Program, v *vocab.Vocabulary) *Compiled {
-	return &Compiled{Prog: prog, Vocab: v, Table: mask.NewTable(prog, v)}
+	c := &Compiled{Prog: prog, Vocab: v, Table: mask.NewTable(prog, v)}
+	if prog.HasKeys() {
+		c.keys = keyIndexOf(v)
+		for ri := range prog.Rules {
+			if prog.Rules[ri].Key && !prog.OpenEnded(int32(ri)) {
+				if c.closedKeys == nil {
+					c.closedKeys = make([]bool, len(prog.Rules))
+				}
+				c.closedKeys[ri] = true
+			}
+		}
+		if c.closedKeys != nil {
+			c.keys.closedIndex(v) // built once per vocabulary, here rather than in a FillMask
+		}
+	}
+	return c
 }
 
 // Precompute computes the mask of every state now (on all cores), so that
@@ -60,6 +78,8 @@ type Matcher struct {
 	terminated bool
 	adv        []automaton.Item // scratch
 	sc         mask.Scratch
+	key        []byte // scratch: the key in progress, decoded
+	live       []byte // scratch: keyAlive's key so far
 }
 
 type mark struct {
@@ -104,7 +124,11 @@ func (m *Matcher) FillMask(k *mask.Mask) bool {
 		k.Reset()
 		return true
 	}
-	return m.c.Table.Fill(m.ps, k, &m.sc)
+	constrained := m.c.Table.Fill(m.ps, k, &m.sc)
+	if m.c.keys != nil && m.distinctKeys(k) {
+		constrained = true
+	}
+	return constrained
 }
 
 // Allows reports whether Accept(t) would succeed, leaving the state as it is.

@@ -11,7 +11,10 @@ import (
 // on its own by feeding the token through Accept (the byte-level
 // recognizer, token edges for token terminals, and EOS exactly when the
 // output may end) and rolling back. It is slow (one parse per token) and
-// exists to check the precomputed masks.
+// exists to check the precomputed masks. Where the program has closed Key
+// rules (runtime/keys.go) a token must also not end inside a key that can
+// no longer be finished without repeating one (the same check as
+// FillMask's; TestDistinctKeysMask checks both against a search).
 func (m *Matcher) BruteForceMask(k *mask.Mask) {
 	k.Reset()
 	if m.terminated {
@@ -20,7 +23,9 @@ func (m *Matcher) BruteForceMask(k *mask.Mask) {
 	v := m.c.Vocab
 	for t := range int32(v.Size()) {
 		if m.Accept(t) == nil {
-			k.Set(t)
+			if m.terminated || m.c.closedKeys == nil || m.keyLive() {
+				k.Set(t)
+			}
 			m.Rollback(1)
 		}
 	}

@@ -17,6 +17,9 @@ type matchResult struct {
 	Col      int      `json:"col"`      // 1-based byte column of Offset
 	Found    string   `json:"found"`    // the offending byte, or "end of input"
 	Expected []string `json:"expected"` // what could come at Offset (empty on a match)
+	// RepeatedKey: the byte at Offset closes an object key that repeats
+	// an earlier key of the same object (duplicate keys are refused).
+	RepeatedKey bool `json:"repeated_key,omitempty"`
 }
 
 // matchText runs the byte-level parser over text: Push each byte, then
@@ -39,6 +42,14 @@ func matchText(p *automaton.Program, text []byte) matchResult {
 		r.Found = "end of input"
 	default:
 		r.Found = quoteByte(text[i])
+		if ps.Distinct() {
+			ps.SetDistinct(false)
+			if ps.Push(text[i]) {
+				r.RepeatedKey = true
+				ps.Pop()
+			}
+			ps.SetDistinct(true)
+		}
 	}
 	next := ps.NextBytes()
 	r.Expected = byteRanges(&next)
@@ -57,6 +68,9 @@ func (r *matchResult) describe(file string) string {
 	expected := strings.Join(r.Expected, " | ")
 	if expected == "" {
 		expected = "nothing"
+	}
+	if r.RepeatedKey {
+		return fmt.Sprintf("%s:%d:%d: no match at byte %d: found %s, which closes a key that repeats an earlier key of the same object", file, r.Line, r.Col, r.Offset, r.Found)
 	}
 	return fmt.Sprintf("%s:%d:%d: no match at byte %d: found %s, expected %s", file, r.Line, r.Col, r.Offset, r.Found, expected)
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"sort"
 	"sync"
@@ -79,7 +80,7 @@ type schemaResult struct {
 }
 
 func runMaskBench(e *env, args []string) int {
-	f := newFlags("bench maskbench", "[--corpus DIR] [--tokenizer PATH] [--threads N] [--limit N] [--stride K] [--timeout D] [--json]", `
+	f := newFlags("bench maskbench", "[--corpus DIR] [--tokenizer PATH] [--threads N] [--limit N] [--stride K] [--timeout D] [--cpuprofile FILE] [--json]", `
 MaskBench: compile every JSONSchemaBench schema (one JSON file per schema with
 "schema" and "tests") with the JSON Schema compiler (compact JSON), then replay
 each test instance's compact serialization, tokenized with the vocabulary's
@@ -97,8 +98,20 @@ must be 0. stuck counts states where nothing, not even EOS, is allowed.`)
 	limit := f.Int("limit", 0, "read at most `N` schema files (0 = all)")
 	stride := f.Int("stride", 1, "take every `K`-th schema file of each subset folder (a sample that covers every subset)")
 	timeout := f.Duration("timeout", 30*time.Second, "per-schema compile limit; beyond it the schema counts as a timeout")
+	cpuprofile := f.String("cpuprofile", "", "write a CPU profile of the whole run to `file`")
 	if code, ok := f.parse(e, args); !ok {
 		return code
+	}
+	if *cpuprofile != "" {
+		pf, err := os.Create(*cpuprofile)
+		if err != nil {
+			return e.fail("bench maskbench", exitUsage, err)
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return e.fail("bench maskbench", exitUsage, err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	dir := *corpus
 	if dir == "" || f.tokenizer == "" {

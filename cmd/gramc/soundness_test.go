@@ -230,7 +230,55 @@ func soundValid(v *jsonschema.Validator, text []byte) (ok bool, err error) {
 			ok, err = false, fmt.Errorf("oracle panic: %v", r)
 		}
 	}()
+	if k, dup := duplicateKey(text); dup {
+		return false, fmt.Errorf("duplicate key %q (the oracle would keep the last value)", k)
+	}
 	return v.Valid(text)
+}
+
+// duplicateKey reports a key that occurs twice in one object of the JSON
+// text (which the oracle, like every JSON parser that keeps the last
+// value, cannot see).
+func duplicateKey(text []byte) (string, bool) {
+	dec := json.NewDecoder(bytes.NewReader(text))
+	type frame struct {
+		keys   map[string]bool
+		object bool
+		key    bool // the next string token of this object is a key
+	}
+	var stack []frame
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", false // io.EOF, or not JSON (the oracle says so)
+		}
+		top := len(stack) - 1
+		isKey := top >= 0 && stack[top].object && stack[top].key
+		if top >= 0 && stack[top].object {
+			stack[top].key = !stack[top].key
+		}
+		switch tok := tok.(type) {
+		case json.Delim:
+			switch tok {
+			case '{':
+				stack = append(stack, frame{keys: map[string]bool{}, object: true, key: true})
+			case '[':
+				stack = append(stack, frame{})
+			default:
+				stack = stack[:top]
+				if top > 0 && stack[top-1].object {
+					stack[top-1].key = true
+				}
+			}
+		case string:
+			if isKey {
+				if stack[top].keys[tok] {
+					return tok, true
+				}
+				stack[top].keys[tok] = true
+			}
+		}
+	}
 }
 
 // soundECMAValid validates with the oracle configured with ECMA-262
@@ -324,7 +372,12 @@ func TestGenerateSoundnessCorpus(t *testing.T) {
 		t.Skip("needs ../shared")
 	}
 	vocabPath := *soundVocab
-	if vocabPath != "" {
+	if vocabPath != "" && !filepath.IsAbs(vocabPath) {
+		// Relative to the repository root (go test runs in cmd/gramc),
+		// as the commands in docs/CONFORMANCE.md write it.
+		if _, err := os.Stat(vocabPath); err != nil {
+			vocabPath = filepath.Join("..", "..", vocabPath)
+		}
 		if abs, err := filepath.Abs(vocabPath); err == nil {
 			vocabPath = abs
 		}
@@ -562,5 +615,22 @@ func TestGenerateBudget(t *testing.T) {
 	want(t, code, 1, out, errOut)
 	if !strings.Contains(errOut, fmt.Sprintf("--max-tokens %d is below the shortest valid output (%d bytes)", shortest-1, shortest)) {
 		t.Errorf("stderr: %s", errOut)
+	}
+}
+
+func TestDuplicateKeyCheck(t *testing.T) {
+	for text, want := range map[string]bool{
+		`{"a":1,"b":2}`:                     false,
+		`{"a":1,"a":2}`:                     true,
+		`{"a":1,"\u0061":2}`:                true,
+		`{"a":{"a":1},"b":[{"a":1,"b":2}]}`: false,
+		`{"a":[1,{"x":1,"x":2}]}`:           true,
+		`[{"a":"a"},{"a":"a"}]`:             false,
+		`{"a":"b","b":"a"}`:                 false,
+		`{"a":{},"b":[],"a":3}`:             true,
+	} {
+		if _, got := duplicateKey([]byte(text)); got != want {
+			t.Errorf("%s: %v, want %v", text, got, want)
+		}
 	}
 }

@@ -30,12 +30,13 @@ type compiler struct {
 	ruleOf    map[string]string // cset key -> rule name
 	nameCount map[string]int
 
-	triv    map[string]tri
-	trivBsy map[string]bool
-	rx      map[string]rxl
-	rxBusy  map[string]bool
-	pats    map[string]grammar.Expr
-	empty   map[grammar.Expr]bool
+	triv      map[string]tri
+	trivBsy   map[string]bool
+	rx        map[string]rxl
+	rxBusy    map[string]bool
+	pats      map[string]grammar.Expr
+	empty     map[grammar.Expr]bool
+	keyShapes map[grammar.Expr]keyShape
 
 	fmtVocab map[string]bool
 
@@ -61,7 +62,7 @@ func newCompiler(opts Options, lc *sjs.Compiler, loader *mapLoader, loc string) 
 		orders: map[string]keyOrders{}, ids: map[string]map[string]bool{}, csets: map[string]*cset{},
 		ruleOf: map[string]string{}, nameCount: map[string]int{},
 		triv: map[string]tri{}, trivBsy: map[string]bool{}, rx: map[string]rxl{}, rxBusy: map[string]bool{},
-		pats: map[string]grammar.Expr{}, empty: map[grammar.Expr]bool{}, fmtVocab: map[string]bool{},
+		pats: map[string]grammar.Expr{}, empty: map[grammar.Expr]bool{}, keyShapes: map[grammar.Expr]keyShape{}, fmtVocab: map[string]bool{},
 		fmtSets: map[string]bool{},
 	}
 	wsChar := &grammar.Class{Ranges: []grammar.Range{{Lo: ' ', Hi: ' '}, {Lo: '\t', Hi: '\t'}, {Lo: '\n', Hi: '\n'}, {Lo: '\r', Hi: '\r'}}}

@@ -841,8 +841,9 @@ func TestFormatTimeDifferential(t *testing.T) {
 }
 
 // TestFormatLeapSchemas compiles time and date-time through Compile: alone,
-// in properties, in anyOf and as property names they are exact, leap
-// seconds included.
+// in properties and in anyOf they are exact, leap seconds included. As
+// property names they are refused: whether keeping keys distinct could
+// leave a dead end is not decided for a key language with the leap rules.
 func TestFormatLeapSchemas(t *testing.T) {
 	opts := Options{AssertFormat: true}
 	for _, x := range []struct {
@@ -861,9 +862,6 @@ func TestFormatLeapSchemas(t *testing.T) {
 		{`{"if": {"format": "time"}, "then": {"type": "string"}, "else": {"type": "integer"}}`,
 			[]string{`"23:59:60Z"`, `"00:00:00+23:59"`},
 			[]string{`"00:00:60Z"`, `"x"`, `3`}}, // 3 passes "if", then is not a string
-		{`{"type": "object", "propertyNames": {"format": "time"}}`,
-			[]string{`{"23:59:60Z":1}`, `{}`},
-			[]string{`{"23:59:61Z":1}`, `{"22:59:60Z":1}`}},
 	} {
 		p := mustProgram(t, x.schema, opts)
 		for _, s := range x.accept {
@@ -876,6 +874,11 @@ func TestFormatLeapSchemas(t *testing.T) {
 				t.Errorf("%s: %s accepted", x.schema, s)
 			}
 		}
+	}
+	_, err := Compile([]byte(`{"type": "object", "propertyNames": {"format": "time"}}`), opts)
+	var ue *UnsupportedError
+	if !errors.As(err, &ue) || ue.Keyword != "propertyNames" {
+		t.Errorf("propertyNames time: %v, want refused naming propertyNames", err)
 	}
 	// Lenient: where the language must be one automaton, the subset.
 	r, err := CompileResult([]byte(`{"format": "date-time", "maxLength": 40}`), Options{AssertFormat: true, Lenient: true})

@@ -311,6 +311,8 @@ func (c *compiler) object(ch *cset) (grammar.Expr, error) {
 		}
 	}
 	var extras []grammar.Expr
+	repeatable := false // some extra member may repeat its key (lenient)
+	finiteKeys, infiniteKeys := 0, false
 	for m := 0; m < 1<<len(patterns); m++ {
 		var vs []*sjs.Schema
 		dead := false
@@ -386,42 +388,88 @@ func (c *compiler) object(ch *cset) (grammar.Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		extras = append(extras, c.member(key, &grammar.Ref{Name: name}))
+		shape := keyShape{decided: true, open: true}
+		if len(keyParts) > 1 || (len(keyParts) == 1 && keyParts[0] != notNamed) {
+			if shape, err = c.keyShapeOf(key); err != nil {
+				return nil, err
+			}
+		}
+		if !shape.decided {
+			src, kw := firstWith(ch, func(l *sjs.Schema) bool { return l.PropertyNames != nil }), "propertyNames"
+			if len(propNames) == 0 {
+				src, kw = firstWith(ch, func(l *sjs.Schema) bool { return len(l.PatternProperties) > 0 }), "patternProperties"
+			}
+			if err := c.unsupported(src, kw, "undeclared keys from a language with large counted repetitions: "+
+				"whether keeping keys distinct could leave dead ends is not decided, and repeated keys are not allowed"); err != nil {
+				return nil, err
+			}
+			// Lenient: repeated undeclared keys are allowed here.
+			repeatable = true
+			extras = append(extras, c.member(key, &grammar.Ref{Name: name}))
+			continue
+		}
+		if shape.finite {
+			finiteKeys += shape.n
+		} else {
+			infiniteKeys = true
+		}
+		keyRule, err := c.keyRule(key)
+		if err != nil {
+			return nil, err
+		}
+		extras = append(extras, seq(&grammar.Ref{Name: keyRule}, &grammar.Ref{Name: name}, c.ws))
+	}
+	if len(extras) > 0 && !repeatable && !infiniteKeys && len(perm.Items)+finiteKeys < keyShapeLimit {
+		// Finitely many undeclared keys: once every one is used, no
+		// member can follow. The runtime keeps keys distinct but only
+		// looks inside keys, so the bound on the member count says it.
+		perm.Max = minBound(perm.Max, len(perm.Items)+finiteKeys)
+		if perm.Min > perm.Max {
+			return nil, nil
+		}
 	}
 	if len(extras) > 0 {
 		perm.Extra = alt(extras...)
 		// Duplicate keys: a named member occurs at most once (every
 		// encoding of its key is the same item) and extra keys exclude the
-		// named ones, but extra members may repeat a key among themselves:
-		// tracking the set of keys seen is not context-free. Known gap,
-		// documented in docs/CONFORMANCE.md ("Duplicate keys").
-		//
-		// The gap changes validity only where the grammar counts members:
-		// maxProperties and the negation of minProperties bound the member
-		// count from above (repeats only make the count larger than the
-		// number of distinct keys, so the bound stays sound), but a lower
-		// bound that needs 2 or more members beyond the required ones
-		// could be met by repeating one extra key ({"x":1,"x":2} for
-		// minProperties 2). Refuse that. (With one member beyond the
-		// required ones the distinct count is exact: required keys are
-		// distinct and at least one other key is present.)
+		// named ones; extra keys are Key rules, which the runtime keeps
+		// distinct (grammar.Rule.Key). Lenient mode may have let a
+		// non-open-ended key language repeat keys (reported above); there
+		// a lower bound that needs 2 or more members beyond the required
+		// ones could be met by repeating one extra key ({"x":1,"x":2} for
+		// minProperties 2), so it is reported too. (With one member beyond
+		// the required ones the distinct count is exact.)
 		nreq := 0
 		for _, r := range perm.Required {
 			if r {
 				nreq++
 			}
 		}
-		if minP-nreq >= 2 && (maxP == grammar.Unbounded || maxP-nreq >= 2) {
+		if minP-nreq >= 2 && (maxP == grammar.Unbounded || maxP-nreq >= 2) && repeatable {
 			src, kw := firstWith(ch, func(l *sjs.Schema) bool { return l.MinProperties != nil && *l.MinProperties == minP }), "minProperties"
 			if src == nil {
 				src, kw = ch.leaves[0], "not/maxProperties"
 			}
-			if err := c.unsupported(src, kw, fmt.Sprintf("at least %d properties where undeclared keys are allowed: members with a repeated undeclared key would count towards the minimum (duplicate undeclared keys are not tracked)", minP)); err != nil {
+			if err := c.unsupported(src, kw, fmt.Sprintf("at least %d properties where undeclared keys may repeat (lenient): a repeated key counts towards the minimum", minP)); err != nil {
 				return nil, err
 			}
 		}
 	}
 	return perm, nil
+}
+
+// keyRule adds a Key rule (grammar.Rule.Key) matching the quoted keys
+// whose contents are in key, then whitespace, the colon and whitespace (so
+// that tokens such as `":` stay within one rule), and returns its name.
+func (c *compiler) keyRule(key grammar.Expr) (string, error) {
+	if len(c.rules) >= c.opts.MaxRules {
+		return "", fmt.Errorf("jsonschema: %w: more than %d grammar rules", errTooLarge, c.opts.MaxRules)
+	}
+	n := c.nameCount["key"]
+	c.nameCount["key"] = n + 1
+	name := fmt.Sprintf("key-%d", n+1)
+	c.rules = append(c.rules, &grammar.Rule{Name: name, Body: seq(grammar.Lit(`"`), key, grammar.Lit(`"`), c.ws, grammar.Lit(":"), c.ws), Key: true})
+	return name, nil
 }
 
 // memberSchemas appends to vs the subschemas of leaf l that apply to the

@@ -586,3 +586,55 @@ func (c *compiler) regularEmpty(e grammar.Expr) (bool, error) {
 	c.empty[e] = v
 	return v, nil
 }
+
+// keyShape is what the runtime's distinct-key check needs to know about an
+// undeclared-key language (string contents).
+type keyShape struct {
+	decided bool // the language was compiled; the fields below hold
+	open    bool // every prefix has infinitely many completions (automaton.Program.OpenEnded)
+	finite  bool // finitely many keys: n of them
+	n       int
+}
+
+// keyShapeLimit caps the key count (the permutation's member count
+// saturates at 16 bits).
+const keyShapeLimit = 1 << 16
+
+// keyShapeOf compiles the key language e and describes it. Where that
+// would compile large counted repetitions or the rules of a call format
+// it answers undecided.
+func (c *compiler) keyShapeOf(e grammar.Expr) (keyShape, error) {
+	if v, ok := c.keyShapes[e]; ok {
+		return v, nil
+	}
+	if len(c.fmtSets) > 0 && refersToFormatRules(e) {
+		return keyShape{}, nil
+	}
+	big := false
+	grammar.Walk(e, func(x grammar.Expr) bool {
+		if r, ok := x.(*grammar.Repeat); ok && (r.Min > maxEmptinessRepeat || r.Max > maxEmptinessRepeat) {
+			big = true
+		}
+		return !big
+	})
+	if big {
+		c.keyShapes[e] = keyShape{}
+		return keyShape{}, nil
+	}
+	g := &grammar.Grammar{Root: "r", Rules: []*grammar.Rule{{Name: "r", Body: e}}}
+	p, err := compile.Compile(g, nil, compile.Options{})
+	if err != nil {
+		if isEmptyLanguage(err) {
+			v := keyShape{decided: true, open: true, finite: true}
+			c.keyShapes[e] = v
+			return v, nil
+		}
+		return keyShape{}, fmt.Errorf("jsonschema: %w", err)
+	}
+	v := keyShape{decided: true, open: p.OpenEnded(p.Root)}
+	if !v.open {
+		v.n, v.finite = p.CountKeys(p.Root, keyShapeLimit)
+	}
+	c.keyShapes[e] = v
+	return v, nil
+}

@@ -1,0 +1,385 @@
+package runtime
+
+import (
+	"bytes"
+	"sync"
+
+	"github.com/gramc/gramc/automaton"
+	"github.com/gramc/gramc/mask"
+	"github.com/gramc/gramc/vocab"
+)
+
+// Distinct keys at the token level. The parser refuses the quote that
+// closes a repeated undeclared key (automaton/keys.go), so Accept is
+// exact; the precomputed masks ignore the keys seen, so FillMask removes
+// the tokens that would repeat one. A token can complete a key only
+// through a closing quote:
+//   - its first quote may close the key in progress: the tokens whose text
+//     before that quote, decoded, is what an earlier key of the same
+//     object has beyond the key's text so far (a lookup per earlier key);
+//   - a key may open and close within it: keys open after '{' or ',' and
+//     JSON whitespace, so only tokens with such a quote and a later one
+//     (inside), or starting with whitespace, a quote and a later quote
+//     where a key may begin (Parser.KeyMayStart), are pushed through the
+//     parser when allowed (a few dozen tokens in a vocabulary).
+//
+// Removing a token that would repeat a key can leave a dead end only where
+// a key's language runs out: after the prefix "ab" of a key language with
+// finitely many completions, all of them used. Most key languages are
+// open-ended (automaton.Program.OpenEnded: every prefix has infinitely
+// many completions); for the others (closed Key rules), FillMask also
+// removes the tokens that end inside such a key with no unused completion
+// left (keyAlive), and package jsonschema bounds the member count of an
+// object whose undeclared keys are finitely many, so that a separator is
+// not allowed once every key is used.
+
+// keyIndex is a vocabulary's tokens that can close a key.
+type keyIndex struct {
+	// byPrefix maps the decoded text before a token's first unescaped
+	// '"' to the tokens with that text: where a key is in progress, that
+	// quote closes it.
+	byPrefix map[string][]int32
+	// multi: the tokens with two or more '"' bytes that could both open
+	// and close a key: inside (a '{' or ',', JSON whitespace, '"', and a
+	// later '"'), or from their start (whitespace, '"', a later '"').
+	multi []multiToken
+	quote []int32 // tokens with a '"' byte
+
+	// For closed Key rules: the quote-free tokens by their decoded text,
+	// and the one-quote tokens that can open a key (only whitespace and
+	// one '{' or ',' before the quote) by the decoded text after it.
+	closed   sync.Once
+	byText   map[string][]int32
+	byOpened map[string][]int32
+}
+
+// multiToken is a token with two or more quotes that may open and close a
+// key. With inside false it can only where a key may begin at its start.
+type multiToken struct {
+	id     int32
+	inside bool
+}
+
+// keyIndexes holds one index per vocabulary for the life of the process,
+// like the vocabularies themselves.
+var keyIndexes sync.Map // *vocab.Vocabulary → *keyIndex
+
+// keyIndexOf returns v's key index, building it on first use.
+func keyIndexOf(v *vocab.Vocabulary) *keyIndex {
+	if ix, ok := keyIndexes.Load(v); ok {
+		return ix.(*keyIndex)
+	}
+	ix := &keyIndex{byPrefix: map[string][]int32{}}
+	var dec []byte
+	for t := range int32(v.Size()) {
+		if !v.Normal(t) {
+			continue
+		}
+		b := v.Bytes(t)
+		n := bytes.Count(b, []byte{'"'})
+		if n == 0 {
+			continue
+		}
+		ix.quote = append(ix.quote, t)
+		if n > 1 {
+			inside, start := opensKey(b)
+			if inside || start {
+				ix.multi = append(ix.multi, multiToken{t, inside})
+			}
+		}
+		q := firstUnescapedQuote(b)
+		if q < 0 {
+			continue
+		}
+		dec, _ = automaton.DecodeKey(dec[:0], b[:q], true)
+		ix.byPrefix[string(dec)] = append(ix.byPrefix[string(dec)], t)
+	}
+	got, _ := keyIndexes.LoadOrStore(v, ix)
+	return got.(*keyIndex)
+}
+
+// opensKey reports whether b could open a key and close it again: inside
+// ('{' or ',', JSON whitespace, '"', then another '"' later), or at its
+// start (JSON whitespace, '"', another '"' later). A key opens only after
+// '{' or ',' and whitespace.
+func opensKey(b []byte) (inside, start bool) {
+	isWS := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+	quoteAfter := func(i int) bool { return bytes.IndexByte(b[i+1:], '"') >= 0 }
+	i := 0
+	for i < len(b) && isWS(b[i]) {
+		i++
+	}
+	start = i < len(b) && b[i] == '"' && quoteAfter(i)
+	for j, c := range b {
+		if c != '{' && c != ',' {
+			continue
+		}
+		k := j + 1
+		for k < len(b) && isWS(b[k]) {
+			k++
+		}
+		if k < len(b) && b[k] == '"' && quoteAfter(k) {
+			inside = true
+		}
+	}
+	return inside, start
+}
+
+// closedIndex builds the maps that closed Key rules need, once.
+func (ix *keyIndex) closedIndex(v *vocab.Vocabulary) {
+	ix.closed.Do(func() {
+		ix.byText, ix.byOpened = map[string][]int32{}, map[string][]int32{}
+		var dec []byte
+		for t := range int32(v.Size()) {
+			if !v.Normal(t) {
+				continue
+			}
+			b := v.Bytes(t)
+			var pending bool
+			switch bytes.Count(b, []byte{'"'}) {
+			case 0:
+				dec, pending = automaton.DecodeKey(dec[:0], b, false)
+				if !pending {
+					ix.byText[string(dec)] = append(ix.byText[string(dec)], t)
+				}
+			case 1:
+				q := bytes.IndexByte(b, '"')
+				if !structural(b[:q]) {
+					continue // the quote cannot open a key
+				}
+				dec, pending = automaton.DecodeKey(dec[:0], b[q+1:], false)
+				if !pending {
+					ix.byOpened[string(dec)] = append(ix.byOpened[string(dec)], t)
+				}
+			}
+		}
+	})
+}
+
+// structural reports whether b can stand before a quote that opens a key:
+// JSON whitespace with at most one '{' or ','.
+func structural(b []byte) bool {
+	seen := false
+	for _, c := range b {
+		switch c {
+		case ' ', '\t', '\n', '\r':
+		case '{', ',':
+			if seen {
+				return false
+			}
+			seen = true
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// firstUnescapedQuote returns the index of the first '"' in b that is not
+// escaped, reading b as string contents from the start of a character.
+func firstUnescapedQuote(b []byte) int {
+	for i := 0; i < len(b); i++ {
+		switch b[i] {
+		case '\\':
+			i++
+		case '"':
+			return i
+		}
+	}
+	return -1
+}
+
+// distinctKeys removes from k the tokens that would repeat a key of their
+// object, and reports whether it removed any.
+func (m *Matcher) distinctKeys(k *mask.Mask) bool {
+	ps, ix := m.ps, m.c.keys
+	removed := false
+	if len(ps.Keys()) == 0 {
+		// No key recorded yet: only a token that opens a key inside can
+		// complete a second one (or end in a key it repeats).
+		for _, x := range ix.multi {
+			if x.inside && k.Has(x.id) && !m.pushes(x.id) {
+				k.Clear(x.id)
+				removed = true
+			}
+		}
+		return removed
+	}
+	origin, scope, ok, mixed := ps.OpenKey()
+	all := mixed // the next quote may be escaped, or keys disagree: check every quote token
+	if ok && scope != automaton.Sentinel {
+		var pending bool
+		m.key, pending = automaton.DecodeKey(m.key[:0], ps.Text()[origin+1:], false)
+		if pending {
+			all = true
+		} else {
+			for _, r := range ps.Keys() {
+				key := ps.Key(r)
+				if r.Scope != scope || !bytes.HasPrefix(key, m.key) {
+					continue
+				}
+				for _, t := range ix.byPrefix[string(key[len(m.key):])] {
+					if k.Has(t) {
+						k.Clear(t)
+						removed = true
+					}
+				}
+			}
+		}
+	}
+	if all {
+		for _, t := range ix.quote {
+			if k.Has(t) && !m.pushes(t) {
+				k.Clear(t)
+				removed = true
+			}
+		}
+	} else {
+		startHere := ps.KeyMayStart()
+		for _, x := range ix.multi {
+			if (x.inside || startHere) && k.Has(x.id) && !m.pushes(x.id) {
+				k.Clear(x.id)
+				removed = true
+			}
+		}
+	}
+	if m.c.closedKeys == nil {
+		return removed
+	}
+	// Closed Key rules: the tokens that end inside a key whose text so far
+	// begins an earlier key of its object (any other prefix has a
+	// completion that no earlier key has).
+	ix.closedIndex(m.c.Vocab)
+	check := func(ids []int32) {
+		for _, t := range ids {
+			if k.Has(t) && !m.pushes(t) {
+				k.Clear(t)
+				removed = true
+			}
+		}
+	}
+	for _, r := range ps.Keys() {
+		key := ps.Key(r)
+		switch {
+		case ok && !all:
+			// In a key: the quote-free tokens that extend its text
+			// towards an earlier key.
+			if r.Scope == scope && bytes.HasPrefix(key, m.key) {
+				for j := len(m.key) + 1; j <= len(key); j++ {
+					check(ix.byText[string(key[len(m.key):j])])
+				}
+			}
+		case !ok:
+			// Outside keys: the tokens that open a key with the start
+			// of an earlier one.
+			for j := 0; j <= len(key); j++ {
+				check(ix.byOpened[string(key[:j])])
+			}
+		}
+	}
+	return removed
+}
+
+// pushes reports whether the parser accepts normal token t's bytes and,
+// where the program has closed Key rules, is not left inside a key with
+// no unused completion; the parser's state is left as it was.
+func (m *Matcher) pushes(t int32) bool {
+	base := m.ps.Len()
+	ok := true
+	for _, b := range m.c.Vocab.Bytes(t) {
+		if !m.ps.Push(b) {
+			ok = false
+			break
+		}
+	}
+	if ok && m.c.closedKeys != nil {
+		ok = m.keyLive()
+	}
+	m.ps.Truncate(base)
+	return ok
+}
+
+// keyLive reports whether the current set can still complete: false only
+// when every Key item in progress belongs to a closed Key rule and its
+// key cannot be finished without repeating an earlier key of its object.
+func (m *Matcher) keyLive() bool {
+	ps, p := m.ps, m.c.Prog
+	cur := uint32(ps.Len() - 1)
+	inKey := false
+	for _, it := range ps.Items() {
+		ri := p.RuleOf(it.State)
+		if !p.Rules[ri].Key || !p.InKeyString(it.State) || it.Origin >= cur {
+			continue
+		}
+		if !m.c.closedKeys[ri] {
+			return true
+		}
+		inKey = true
+		scope := ps.ScopeOf(it.Origin, ri)
+		if scope == automaton.Sentinel {
+			return true
+		}
+		var pending bool
+		m.live, pending = automaton.DecodeKey(m.live[:0], ps.Text()[it.Origin+1:], false)
+		if pending || m.keyAlive(it.State, scope) {
+			return true
+		}
+	}
+	return !inKey
+}
+
+// keyAlive reports whether, from state q of a closed Key rule with the
+// decoded key so far in m.live, some completion spells a key that no
+// earlier key of scope has. It follows raw bytes only: a key that only an
+// escape can spell (a control character, '"' or '\') is not looked for,
+// so such a key alone does not keep the prefix alive.
+func (m *Matcher) keyAlive(q automaton.StateID, scope uint32) bool {
+	ps, p := m.ps, m.c.Prog
+	d := m.live
+	var next automaton.ByteSet // bytes that continue an earlier key
+	prefix, exact := false, false
+	for _, r := range ps.Keys() {
+		key := ps.Key(r)
+		if r.Scope != scope || !bytes.HasPrefix(key, d) {
+			continue
+		}
+		prefix = true
+		if len(key) == len(d) {
+			exact = true
+		} else {
+			next.Add(key[len(d)])
+		}
+	}
+	if !prefix {
+		return true // no earlier key begins so: any completion is new
+	}
+	first := p.FirstBytes(q)
+	if first.Has('"') && !exact {
+		return true // closing now spells a new key
+	}
+	for i := range first {
+		other := first[i] &^ next[i]
+		if i == 0 {
+			other &^= 1<<'"' | 0xFFFFFFFF // controls are never raw
+		}
+		if i == 1 {
+			other &^= 1 << ('\\' - 64)
+		}
+		if other != 0 {
+			return true // a byte no earlier key has here
+		}
+	}
+	n := len(d)
+	for b := range 256 {
+		if !next.Has(byte(b)) || !first.Has(byte(b)) {
+			continue
+		}
+		m.live = append(m.live[:n], byte(b))
+		if m.keyAlive(p.Next(q, byte(b)), scope) {
+			m.live = m.live[:n]
+			return true
+		}
+	}
+	m.live = m.live[:n]
+	return false
+}
