@@ -7,8 +7,8 @@ import (
 
 // Distinct keys. The members of a JSON object must have distinct keys,
 // which no context-free grammar can say once undeclared keys are allowed.
-// Package jsonschema makes each undeclared key a Key rule (Rule.Key: the
-// quoted key, whitespace and the colon); the parser keeps the bytes it
+// Package jsonschema makes each undeclared member a Key rule (Rule.Key: the
+// quoted key, the colon, the value); the parser keeps the bytes it
 // consumed and, when a quote closes a Key rule's string, records the
 // decoded key under its permutation instance (the scope: the set where
 // the enclosing Perm rule was entered). A Key item whose key equals an
@@ -99,7 +99,7 @@ func (ps *Parser) closeKeys(from int) {
 	for i := from; i < len(ps.items); i++ {
 		it := ps.items[i]
 		ri := p.stateRule[it.State]
-		if !p.Rules[ri].Key || p.keyContent[it.State] || it.Origin == Sentinel || it.Origin+2 > cur {
+		if !p.Rules[ri].Key || !p.keyClose[it.State] || it.Origin == Sentinel || it.Origin+2 > cur {
 			continue
 		}
 		if !ps.keyDistinct(ri, it.Origin, cur) {

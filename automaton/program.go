@@ -166,6 +166,7 @@ type Program struct {
 	follow     []ByteSet // per rule: bytes that may follow a completion (over-approximation)
 	hasKeys    bool      // some rule is a Key rule
 	keyContent []bool    // by state: inside a Key rule's string (InKeyString)
+	keyClose   []bool    // by state: reached by the quote that closes a Key rule's string
 }
 
 // NewProgram links rule DFAs into a Program. Rule index i is the symbol of
@@ -244,6 +245,7 @@ func NewProgram(rules []RuleSpec, tokenSets []TokenSet, root int32) (*Program, e
 // (a raw '"' cannot occur inside a JSON string).
 func (p *Program) markKeyStrings() {
 	p.keyContent = make([]bool, len(p.accept))
+	p.keyClose = make([]bool, len(p.accept))
 	for ri := range p.Rules {
 		r := &p.Rules[ri]
 		if !r.Key {
@@ -259,6 +261,9 @@ func (p *Program) markKeyStrings() {
 			queue = queue[1:]
 			for b := range 256 {
 				if b == '"' {
+					if t := p.Next(s, '"'); t != Dead {
+						p.keyClose[t] = true
+					}
 					continue
 				}
 				if t := p.Next(s, byte(b)); t != Dead && !p.keyContent[t] {
@@ -436,11 +441,13 @@ func (p *Program) String() string {
 
 // OpenEnded reports whether every prefix of rule ri's language can be
 // completed in infinitely many ways: from each state of the rule's DFA
-// that can still reach acceptance, a cycle of such states is reachable. It looks at the
-// rule's own bytes only and answers false for a rule with call or token
-// edges. The runtime relies on it for Key rules: a finite set of keys seen
-// can never exhaust an open-ended key language, so refusing a repeated key
-// never leaves a dead end.
+// that can still reach acceptance, a cycle of such states is reachable.
+// It looks at the rule's own bytes only and answers false for a rule with
+// call or token edges. For a Key rule it looks at the key's string only:
+// its states (InKeyString) with the closing quote as acceptance, and call
+// or token edges there. The runtime relies on it for Key rules: a finite
+// set of keys seen can never exhaust an open-ended key language, so
+// refusing a repeated key never leaves a dead end.
 func (p *Program) OpenEnded(ri int32) bool {
 	r := &p.Rules[ri]
 	lo, n := int(r.Start), r.NumState
@@ -455,11 +462,11 @@ func (p *Program) OpenEnded(ri int32) bool {
 	pred := make([][]int32, n)
 	for s := range n {
 		g := StateID(lo + s)
-		if len(p.Calls(g)) > 0 || len(p.Tokens(g)) > 0 {
-			return false
-		}
 		if !in(s) {
 			continue
+		}
+		if len(p.Calls(g)) > 0 || len(p.Tokens(g)) > 0 {
+			return false
 		}
 		for b := range 256 {
 			t := p.Next(g, byte(b))

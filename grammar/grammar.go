@@ -57,8 +57,8 @@ type Rule struct {
 	// Key marks a rule that starts with one JSON object key, quotes
 	// included (its string: from its first '"' to the next), of an
 	// undeclared (extra) member of the permutation whose member calls it
-	// (grammar.Perm's Extra); what follows the string (the colon) may be
-	// part of the rule. Keys must be distinct within one object, which no
+	// (grammar.Perm's Extra); what follows the string (the colon, the
+	// value) may be part of the rule. Keys must be distinct within one object, which no
 	// context-free grammar can say: the runtime records the keys that Key
 	// rules close, per permutation instance, and rejects a key equal
 	// (after unescaping) to an earlier one. A Key rule is never inlined.

@@ -413,11 +413,11 @@ func (c *compiler) object(ch *cset) (grammar.Expr, error) {
 		} else {
 			infiniteKeys = true
 		}
-		keyRule, err := c.keyRule(key)
+		keyRule, err := c.keyRule(key, &grammar.Ref{Name: name})
 		if err != nil {
 			return nil, err
 		}
-		extras = append(extras, seq(&grammar.Ref{Name: keyRule}, &grammar.Ref{Name: name}, c.ws))
+		extras = append(extras, &grammar.Ref{Name: keyRule})
 	}
 	if len(extras) > 0 && !repeatable && !infiniteKeys && len(perm.Items)+finiteKeys < keyShapeLimit {
 		// Finitely many undeclared keys: once every one is used, no
@@ -458,17 +458,18 @@ func (c *compiler) object(ch *cset) (grammar.Expr, error) {
 	return perm, nil
 }
 
-// keyRule adds a Key rule (grammar.Rule.Key) matching the quoted keys
-// whose contents are in key, then whitespace, the colon and whitespace (so
-// that tokens such as `":` stay within one rule), and returns its name.
-func (c *compiler) keyRule(key grammar.Expr) (string, error) {
+// keyRule adds a Key rule (grammar.Rule.Key): a member whose quoted key
+// has its contents in key, then the colon and value (the whole member in
+// one rule, so that tokens such as `":"` or `":1` are decided within its
+// automaton), and returns its name.
+func (c *compiler) keyRule(key, value grammar.Expr) (string, error) {
 	if len(c.rules) >= c.opts.MaxRules {
 		return "", fmt.Errorf("jsonschema: %w: more than %d grammar rules", errTooLarge, c.opts.MaxRules)
 	}
 	n := c.nameCount["key"]
 	c.nameCount["key"] = n + 1
 	name := fmt.Sprintf("key-%d", n+1)
-	c.rules = append(c.rules, &grammar.Rule{Name: name, Body: seq(grammar.Lit(`"`), key, grammar.Lit(`"`), c.ws, grammar.Lit(":"), c.ws), Key: true})
+	c.rules = append(c.rules, &grammar.Rule{Name: name, Body: c.member(key, value), Key: true})
 	return name, nil
 }
 
