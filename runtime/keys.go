@@ -39,11 +39,12 @@ type keyIndex struct {
 	// '"' to the tokens with that text: where a key is in progress, that
 	// quote closes it.
 	byPrefix map[string][]int32
-	// multi: the tokens with two or more '"' bytes that could both open
-	// and close a key: inside (a '{' or ',', JSON whitespace, '"', and a
-	// later '"'), or from their start (whitespace, '"', a later '"').
-	multi []multiToken
-	quote []int32 // tokens with a '"' byte
+	// Tokens with two or more '"' bytes that could both open and close a
+	// key: inside (a '{' or ',', JSON whitespace, '"', and a later '"'),
+	// or only from their start (whitespace, '"', a later '"'), where a key
+	// may begin at the token's start.
+	inside, start []int32
+	quote         []int32 // tokens with a '"' byte
 
 	// For closed Key rules: the quote-free tokens by their decoded text,
 	// and the one-quote tokens that can open a key (only whitespace and
@@ -51,13 +52,6 @@ type keyIndex struct {
 	closed   sync.Once
 	byText   map[string][]int32
 	byOpened map[string][]int32
-}
-
-// multiToken is a token with two or more quotes that may open and close a
-// key. With inside false it can only where a key may begin at its start.
-type multiToken struct {
-	id     int32
-	inside bool
 }
 
 // keyIndexes holds one index per vocabulary for the life of the process,
@@ -82,9 +76,11 @@ func keyIndexOf(v *vocab.Vocabulary) *keyIndex {
 		}
 		ix.quote = append(ix.quote, t)
 		if n > 1 {
-			inside, start := opensKey(b)
-			if inside || start {
-				ix.multi = append(ix.multi, multiToken{t, inside})
+			switch inside, start := opensKey(b); {
+			case inside:
+				ix.inside = append(ix.inside, t)
+			case start:
+				ix.start = append(ix.start, t)
 			}
 		}
 		q := firstUnescapedQuote(b)
@@ -193,55 +189,39 @@ func firstUnescapedQuote(b []byte) int {
 // object, and reports whether it removed any.
 func (m *Matcher) distinctKeys(k *mask.Mask) bool {
 	ps, ix := m.ps, m.c.keys
-	removed := false
 	if len(ps.Keys()) == 0 {
 		// No key recorded yet: only a token that opens a key inside can
 		// complete a second one (or end in a key it repeats).
-		for _, x := range ix.multi {
-			if x.inside && k.Has(x.id) && !m.pushes(x.id) {
-				k.Clear(x.id)
-				removed = true
-			}
-		}
-		return removed
+		return m.dropFailing(k, ix.inside)
 	}
+	removed := false
 	origin, scope, ok, mixed := ps.OpenKey()
-	all := mixed // the next quote may be escaped, or keys disagree: check every quote token
+	all := mixed // keys disagree, or the next quote may be escaped: push every quote token
 	if ok && scope != automaton.Sentinel {
 		var pending bool
 		m.key, pending = automaton.DecodeKey(m.key[:0], ps.Text()[origin+1:], false)
-		if pending {
-			all = true
-		} else {
-			for _, r := range ps.Keys() {
-				key := ps.Key(r)
-				if r.Scope != scope || !bytes.HasPrefix(key, m.key) {
-					continue
-				}
-				for _, t := range ix.byPrefix[string(key[len(m.key):])] {
-					if k.Has(t) {
-						k.Clear(t)
-						removed = true
-					}
+		all = all || pending
+		for _, r := range ps.Keys() {
+			key := ps.Key(r)
+			if pending || r.Scope != scope || !bytes.HasPrefix(key, m.key) {
+				continue
+			}
+			for _, t := range ix.byPrefix[string(key[len(m.key):])] {
+				if k.Has(t) {
+					k.Clear(t)
+					removed = true
 				}
 			}
 		}
 	}
-	if all {
-		for _, t := range ix.quote {
-			if k.Has(t) && !m.pushes(t) {
-				k.Clear(t)
-				removed = true
-			}
-		}
-	} else {
-		startHere := ps.KeyMayStart()
-		for _, x := range ix.multi {
-			if (x.inside || startHere) && k.Has(x.id) && !m.pushes(x.id) {
-				k.Clear(x.id)
-				removed = true
-			}
-		}
+	switch {
+	case all:
+		removed = m.dropFailing(k, ix.quote) || removed
+	case ps.KeyMayStart():
+		removed = m.dropFailing(k, ix.inside) || removed
+		removed = m.dropFailing(k, ix.start) || removed
+	default:
+		removed = m.dropFailing(k, ix.inside) || removed
 	}
 	if m.c.closedKeys == nil {
 		return removed
@@ -249,15 +229,6 @@ func (m *Matcher) distinctKeys(k *mask.Mask) bool {
 	// Closed Key rules: the tokens that end inside a key whose text so far
 	// begins an earlier key of its object (any other prefix has a
 	// completion that no earlier key has).
-	ix.closedIndex(m.c.Vocab)
-	check := func(ids []int32) {
-		for _, t := range ids {
-			if k.Has(t) && !m.pushes(t) {
-				k.Clear(t)
-				removed = true
-			}
-		}
-	}
 	for _, r := range ps.Keys() {
 		key := ps.Key(r)
 		switch {
@@ -266,15 +237,28 @@ func (m *Matcher) distinctKeys(k *mask.Mask) bool {
 			// towards an earlier key.
 			if r.Scope == scope && bytes.HasPrefix(key, m.key) {
 				for j := len(m.key) + 1; j <= len(key); j++ {
-					check(ix.byText[string(key[len(m.key):j])])
+					removed = m.dropFailing(k, ix.byText[string(key[len(m.key):j])]) || removed
 				}
 			}
 		case !ok:
 			// Outside keys: the tokens that open a key with the start
 			// of an earlier one.
 			for j := 0; j <= len(key); j++ {
-				check(ix.byOpened[string(key[:j])])
+				removed = m.dropFailing(k, ix.byOpened[string(key[:j])]) || removed
 			}
+		}
+	}
+	return removed
+}
+
+// dropFailing removes from k the tokens of ids that it allows and that
+// pushes refuses, and reports whether it removed any.
+func (m *Matcher) dropFailing(k *mask.Mask, ids []int32) bool {
+	removed := false
+	for _, t := range ids {
+		if k.Has(t) && !m.pushes(t) {
+			k.Clear(t)
+			removed = true
 		}
 	}
 	return removed
