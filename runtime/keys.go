@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"bytes"
+	"math/bits"
 	"sync"
 
 	"github.com/gramc/gramc/automaton"
@@ -131,22 +132,19 @@ func (ix *keyIndex) closedIndex(v *vocab.Vocabulary) {
 				continue
 			}
 			b := v.Bytes(t)
-			var pending bool
+			// A token that ends inside an escape is filed under the text
+			// before it.
 			switch bytes.Count(b, []byte{'"'}) {
 			case 0:
-				dec, pending = automaton.DecodeKey(dec[:0], b, false)
-				if !pending {
-					ix.byText[string(dec)] = append(ix.byText[string(dec)], t)
-				}
+				dec, _ = automaton.DecodeKey(dec[:0], b, false)
+				ix.byText[string(dec)] = append(ix.byText[string(dec)], t)
 			case 1:
 				q := bytes.IndexByte(b, '"')
 				if !structural(b[:q]) {
 					continue // the quote cannot open a key
 				}
-				dec, pending = automaton.DecodeKey(dec[:0], b[q+1:], false)
-				if !pending {
-					ix.byOpened[string(dec)] = append(ix.byOpened[string(dec)], t)
-				}
+				dec, _ = automaton.DecodeKey(dec[:0], b[q+1:], false)
+				ix.byOpened[string(dec)] = append(ix.byOpened[string(dec)], t)
 			}
 		}
 	})
@@ -229,6 +227,17 @@ func (m *Matcher) distinctKeys(k *mask.Mask) bool {
 	// Closed Key rules: the tokens that end inside a key whose text so far
 	// begins an earlier key of its object (any other prefix has a
 	// completion that no earlier key has).
+	if ok && all && !mixed && scope != automaton.Sentinel {
+		// Inside an escape (m.key: the text before it): if an earlier key
+		// begins so, every allowed token is pushed (rare: a closed key
+		// language, an earlier key and an escape in progress).
+		for _, r := range ps.Keys() {
+			if r.Scope == scope && bytes.HasPrefix(ps.Key(r), m.key) {
+				return m.dropFailingAll(k) || removed
+			}
+		}
+		return removed
+	}
 	for _, r := range ps.Keys() {
 		key := ps.Key(r)
 		switch {
@@ -236,7 +245,7 @@ func (m *Matcher) distinctKeys(k *mask.Mask) bool {
 			// In a key: the quote-free tokens that extend its text
 			// towards an earlier key.
 			if r.Scope == scope && bytes.HasPrefix(key, m.key) {
-				for j := len(m.key) + 1; j <= len(key); j++ {
+				for j := len(m.key); j <= len(key); j++ {
 					removed = m.dropFailing(k, ix.byText[string(key[len(m.key):j])]) || removed
 				}
 			}
@@ -245,6 +254,23 @@ func (m *Matcher) distinctKeys(k *mask.Mask) bool {
 			// of an earlier one.
 			for j := 0; j <= len(key); j++ {
 				removed = m.dropFailing(k, ix.byOpened[string(key[:j])]) || removed
+			}
+		}
+	}
+	return removed
+}
+
+// dropFailingAll removes from k every normal token that pushes refuses.
+func (m *Matcher) dropFailingAll(k *mask.Mask) bool {
+	removed := false
+	v := m.c.Vocab
+	for i, w := range k.Words() {
+		for w != 0 {
+			t := int32(i*64 + bits.TrailingZeros64(w))
+			w &= w - 1
+			if int(t) < v.Size() && v.Normal(t) && !m.pushes(t) {
+				k.Clear(t)
+				removed = true
 			}
 		}
 	}
@@ -284,8 +310,11 @@ func (m *Matcher) pushes(t int32) bool {
 }
 
 // keyLive reports whether the current set can still complete: false only
-// when every Key item in progress belongs to a closed Key rule and its
-// key cannot be finished without repeating an earlier key of its object.
+// when it has Key items inside their strings, all of closed Key rules whose
+// key cannot be finished without repeating an earlier key of its object,
+// and no other item that can go on (a declared key's literal, say).
+// Elsewhere the grammar cannot dead-end: the permutation's member bound
+// covers objects whose undeclared keys are all used.
 func (m *Matcher) keyLive() bool {
 	ps, p := m.ps, m.c.Prog
 	cur := uint32(ps.Len() - 1)
@@ -293,73 +322,93 @@ func (m *Matcher) keyLive() bool {
 	for _, it := range ps.Items() {
 		ri := p.RuleOf(it.State)
 		if !p.Rules[ri].Key || !p.InKeyString(it.State) || it.Origin >= cur {
+			// Not inside a key: alive if it can read on.
+			if !isEmpty(p.FirstBytes(it.State)) || len(p.Tokens(it.State)) > 0 {
+				return true
+			}
 			continue
 		}
+		inKey = true
 		if !m.c.closedKeys[ri] {
 			return true
 		}
-		inKey = true
 		scope := ps.ScopeOf(it.Origin, ri)
 		if scope == automaton.Sentinel {
 			return true
 		}
-		var pending bool
-		m.live, pending = automaton.DecodeKey(m.live[:0], ps.Text()[it.Origin+1:], false)
-		if pending || m.keyAlive(it.State, scope) {
+		m.live = append(m.live[:0], ps.Text()[it.Origin+1:]...)
+		budget := keyAliveBudget
+		if m.keyAlive(it.State, scope, &budget) {
 			return true
 		}
 	}
-	return !inKey
+	return !inKey // no item reads on: the parse is complete, or dead without keys' help
 }
 
-// keyAlive reports whether, from state q of a closed Key rule with the
-// decoded key so far in m.live, some completion spells a key that no
-// earlier key of scope has. It follows raw bytes only: a key that only an
-// escape can spell (a control character, '"' or '\') is not looked for,
-// so such a key alone does not keep the prefix alive.
-func (m *Matcher) keyAlive(q automaton.StateID, scope uint32) bool {
+func isEmpty(s *automaton.ByteSet) bool { return s[0]|s[1]|s[2]|s[3] == 0 }
+
+// keyAlive reports whether, from state q of a closed Key rule whose string
+// so far is m.live (raw bytes), some completion spells a key that no
+// earlier key of scope has. It follows the bytes that keep the decoded key
+// a prefix of an earlier key (and, inside an escape, every byte the rule
+// allows, until the character is known): any other byte, or a closing
+// quote after a new key, proves it alive. A key that only an escape can
+// spell (a control character, '"' or '\\') is not looked for, so such a key
+// alone does not keep the prefix alive. The search is bounded (budget);
+// past the bound the prefix counts as dead (a token refused, never a dead
+// end allowed).
+func (m *Matcher) keyAlive(q automaton.StateID, scope uint32, budget *int) bool {
+	if *budget--; *budget < 0 {
+		return false
+	}
 	ps, p := m.ps, m.c.Prog
-	d := m.live
-	var next automaton.ByteSet // bytes that continue an earlier key
-	prefix, exact := false, false
-	for _, r := range ps.Keys() {
-		key := ps.Key(r)
-		if r.Scope != scope || !bytes.HasPrefix(key, d) {
-			continue
-		}
-		prefix = true
-		if len(key) == len(d) {
-			exact = true
-		} else {
-			next.Add(key[len(d)])
-		}
-	}
-	if !prefix {
-		return true // no earlier key begins so: any completion is new
-	}
+	raw := m.live
+	var pending bool
+	m.dec, pending = automaton.DecodeKey(m.dec[:0], raw, false)
 	first := p.FirstBytes(q)
-	if first.Has('"') && !exact {
-		return true // closing now spells a new key
+	var next automaton.ByteSet // bytes that continue an earlier key
+	if !pending {
+		d := m.dec
+		prefix, exact := false, false
+		for _, r := range ps.Keys() {
+			key := ps.Key(r)
+			if r.Scope != scope || !bytes.HasPrefix(key, d) {
+				continue
+			}
+			prefix = true
+			if len(key) == len(d) {
+				exact = true
+			} else {
+				next.Add(key[len(d)])
+			}
+		}
+		if !prefix {
+			return true // no earlier key begins so: any completion is new
+		}
+		if first.Has('"') && !exact {
+			return true // closing now spells a new key
+		}
+		for i := range first {
+			other := first[i] &^ next[i]
+			if i == 0 {
+				other &^= 1<<'"' | 0xFFFFFFFF // controls are never raw
+			}
+			if i == 1 {
+				other &^= 1 << ('\\' - 64)
+			}
+			if other != 0 {
+				return true // a byte no earlier key has here
+			}
+		}
+		next.Add('\\') // an escape may spell the next character
 	}
-	for i := range first {
-		other := first[i] &^ next[i]
-		if i == 0 {
-			other &^= 1<<'"' | 0xFFFFFFFF // controls are never raw
-		}
-		if i == 1 {
-			other &^= 1 << ('\\' - 64)
-		}
-		if other != 0 {
-			return true // a byte no earlier key has here
-		}
-	}
-	n := len(d)
+	n := len(raw)
 	for b := range 256 {
-		if !next.Has(byte(b)) || !first.Has(byte(b)) {
+		if b == '"' || !first.Has(byte(b)) || (!pending && !next.Has(byte(b))) {
 			continue
 		}
 		m.live = append(m.live[:n], byte(b))
-		if m.keyAlive(p.Next(q, byte(b)), scope) {
+		if m.keyAlive(p.Next(q, byte(b)), scope, budget) {
 			m.live = m.live[:n]
 			return true
 		}
@@ -367,3 +416,6 @@ func (m *Matcher) keyAlive(q automaton.StateID, scope uint32) bool {
 	m.live = m.live[:n]
 	return false
 }
+
+// keyAliveBudget bounds keyAlive's search (nodes).
+const keyAliveBudget = 4096

@@ -93,6 +93,8 @@ func TestDistinctKeysMask(t *testing.T) {
 		`{"type":"object","propertyNames":{"enum":["a","b","ab"]},"additionalProperties":{"type":"null"}}`,
 		`{"type":"object","patternProperties":{"^a":{"type":"null"}},"additionalProperties":false,"propertyNames":{"pattern":"^[ab]{0,2}$"}}`,
 		`{"type":"object","patternProperties":{"^a":{"type":"null"}},"additionalProperties":{"type":"null"},"propertyNames":{"pattern":"^[ab]{0,2}$"}}`,
+		`{"type":"object","properties":{"b":{"type":"null"},"ab":{"type":"null"}},"patternProperties":{"^a$":{"type":"null"}},"additionalProperties":false}`,
+		`{"type":"object","properties":{"b":{"type":"null"}},"patternProperties":{"^a$":{"type":"null"}},"additionalProperties":false}`,
 	} {
 		c := compileSchema(t, v, schema)
 		rng := rand.New(rand.NewPCG(1, 2))

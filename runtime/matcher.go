@@ -79,7 +79,8 @@ type Matcher struct {
 	adv        []automaton.Item // scratch
 	sc         mask.Scratch
 	key        []byte // scratch: the key in progress, decoded
-	live       []byte // scratch: keyAlive's key so far
+	live       []byte // scratch: keyAlive's string so far (raw)
+	dec        []byte // scratch: keyAlive's key so far (decoded)
 }
 
 type mark struct {

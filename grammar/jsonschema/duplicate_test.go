@@ -1,6 +1,7 @@
 package jsonschema
 
 import (
+	"errors"
 	"testing"
 )
 
@@ -41,4 +42,22 @@ func TestMinPropertiesUndeclaredKeys(t *testing.T) {
 		}
 	}
 	checkLanguage(t, `{"minProperties":3,"required":["a"]}`, []string{`{"a":1,"b":2,"c":3}`}, []string{`{"a":1,"b":2,"b":3}`, `{"b":2,"a":1,"\u0062":3}`})
+}
+
+// TestUndecidedKeyLanguage: where whether a key language can run out is
+// not decided cheaply (counted repetitions over 256), strict mode refuses
+// naming the keyword; lenient mode compiles, lets those keys repeat and
+// reports it.
+func TestUndecidedKeyLanguage(t *testing.T) {
+	schema := []byte(`{"propertyNames":{"maxLength":300}}`)
+	_, err := Compile(schema, Options{})
+	var ue *UnsupportedError
+	if !errors.As(err, &ue) || ue.Keyword != "propertyNames" || ue.Pointer == "" {
+		t.Fatalf("strict: %v, want refused naming propertyNames", err)
+	}
+	res, err := CompileResult(schema, Options{Lenient: true})
+	if err != nil || len(res.Approximations) == 0 || res.Approximations[0].Keyword != "propertyNames" {
+		t.Fatalf("lenient: %v %+v", err, res)
+	}
+	checkLanguage(t, `{"propertyNames":{"maxLength":100}}`, []string{`{"a":1,"b":2}`}, []string{`{"a":1,"a":2}`})
 }

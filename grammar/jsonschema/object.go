@@ -399,7 +399,7 @@ func (c *compiler) object(ch *cset) (grammar.Expr, error) {
 			if len(propNames) == 0 {
 				src, kw = firstWith(ch, func(l *sjs.Schema) bool { return len(l.PatternProperties) > 0 }), "patternProperties"
 			}
-			if err := c.unsupported(src, kw, "undeclared keys from a language with large counted repetitions: "+
+			if err := c.unsupported(src, kw, "undeclared keys from a language with counted repetitions over 256 or a format that calls rules: "+
 				"whether keeping keys distinct could leave dead ends is not decided, and repeated keys are not allowed"); err != nil {
 				return nil, err
 			}

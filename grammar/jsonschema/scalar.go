@@ -600,6 +600,11 @@ type keyShape struct {
 // saturates at 16 bits).
 const keyShapeLimit = 1 << 16
 
+// maxKeyShapeRepeat is the largest repetition bound keyShapeOf compiles
+// (propertyNames maxLength 255 compiles in a few ms; with patterns or
+// named keys the product grows).
+const maxKeyShapeRepeat = 256
+
 // keyShapeOf compiles the key language e and describes it. Where that
 // would compile large counted repetitions or the rules of a call format
 // it answers undecided.
@@ -612,7 +617,7 @@ func (c *compiler) keyShapeOf(e grammar.Expr) (keyShape, error) {
 	}
 	big := false
 	grammar.Walk(e, func(x grammar.Expr) bool {
-		if r, ok := x.(*grammar.Repeat); ok && (r.Min > maxEmptinessRepeat || r.Max > maxEmptinessRepeat) {
+		if r, ok := x.(*grammar.Repeat); ok && (r.Min > maxKeyShapeRepeat || r.Max > maxKeyShapeRepeat) {
 			big = true
 		}
 		return !big
@@ -629,7 +634,8 @@ func (c *compiler) keyShapeOf(e grammar.Expr) (keyShape, error) {
 			c.keyShapes[e] = v
 			return v, nil
 		}
-		return keyShape{}, fmt.Errorf("jsonschema: %w", err)
+		c.keyShapes[e] = keyShape{} // over the automaton limits: undecided
+		return keyShape{}, nil
 	}
 	v := keyShape{decided: true, open: p.OpenEnded(p.Root)}
 	if !v.open {
