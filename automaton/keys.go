@@ -3,6 +3,8 @@ package automaton
 import (
 	"bytes"
 	"unicode/utf8"
+
+	"github.com/gramc/gramc/internal/jsonesc"
 )
 
 // Distinct keys. The members of a JSON object must have distinct keys,
@@ -221,19 +223,13 @@ func DecodeKey(dst, src []byte, final bool) (out []byte, pending bool) {
 			}
 			return dst, true
 		}
-		switch e := src[i+1]; e {
-		case '"', '\\', '/':
-			dst = append(dst, e)
-		case 'b':
-			dst = append(dst, '\b')
-		case 'f':
-			dst = append(dst, '\f')
-		case 'n':
-			dst = append(dst, '\n')
-		case 'r':
-			dst = append(dst, '\r')
-		case 't':
-			dst = append(dst, '\t')
+		e := src[i+1]
+		if b, ok := jsonesc.Short(e); ok {
+			dst = append(dst, b)
+			i += 2
+			continue
+		}
+		switch e {
 		case 'u':
 			u, ok := hex4(src[i+2:])
 			if !ok {

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/gramc/gramc/internal/jsonesc"
 )
 
 // jsonScanner is a minimal JSON reader for the large parts of a
@@ -75,19 +77,11 @@ func (s *jsonScanner) str(dst []byte) ([]byte, error) {
 		}
 		c := s.b[s.i+1]
 		s.i += 2
+		if b, ok := jsonesc.Short(c); ok {
+			dst = append(dst, b)
+			continue
+		}
 		switch c {
-		case '"', '\\', '/':
-			dst = append(dst, c)
-		case 'b':
-			dst = append(dst, '\b')
-		case 'f':
-			dst = append(dst, '\f')
-		case 'n':
-			dst = append(dst, '\n')
-		case 'r':
-			dst = append(dst, '\r')
-		case 't':
-			dst = append(dst, '\t')
 		case 'u':
 			r, ok := s.hex4()
 			if !ok {
