@@ -563,14 +563,7 @@ func (c *compiler) regularEmpty(e grammar.Expr) (bool, error) {
 	// repetitions (maxLength 254 and a pattern) that costs seconds, so it
 	// is skipped: "not empty" is always a safe answer (an empty
 	// alternative matches nothing).
-	big := false
-	grammar.Walk(e, func(x grammar.Expr) bool {
-		if r, ok := x.(*grammar.Repeat); ok && (r.Min > maxEmptinessRepeat || r.Max > maxEmptinessRepeat) {
-			big = true
-		}
-		return !big
-	})
-	if big {
+	if repeatsOver(e, maxEmptinessRepeat) {
 		c.empty[e] = false
 		return false, nil
 	}
@@ -585,6 +578,19 @@ func (c *compiler) regularEmpty(e grammar.Expr) (bool, error) {
 	}
 	c.empty[e] = v
 	return v, nil
+}
+
+// repeatsOver reports whether e has a counted repetition with a bound
+// over n (which would make compiling it to one automaton slow).
+func repeatsOver(e grammar.Expr, n int) bool {
+	big := false
+	grammar.Walk(e, func(x grammar.Expr) bool {
+		if r, ok := x.(*grammar.Repeat); ok && (r.Min > n || r.Max > n) {
+			big = true
+		}
+		return !big
+	})
+	return big
 }
 
 // keyShape is what the runtime's distinct-key check needs to know about an
@@ -615,14 +621,7 @@ func (c *compiler) keyShapeOf(e grammar.Expr) (keyShape, error) {
 	if len(c.fmtSets) > 0 && refersToFormatRules(e) {
 		return keyShape{}, nil
 	}
-	big := false
-	grammar.Walk(e, func(x grammar.Expr) bool {
-		if r, ok := x.(*grammar.Repeat); ok && (r.Min > maxKeyShapeRepeat || r.Max > maxKeyShapeRepeat) {
-			big = true
-		}
-		return !big
-	})
-	if big {
+	if repeatsOver(e, maxKeyShapeRepeat) {
 		c.keyShapes[e] = keyShape{}
 		return keyShape{}, nil
 	}
