@@ -74,6 +74,14 @@ func (ps *Parser) OpenKey() (origin, scope uint32, ok, mixed bool) {
 	return origin, ps.ScopeOf(origin, rule), true, false
 }
 
+// ClosedKey reports whether rule ri is a Key rule whose key language is
+// not OpenEnded: a finite set of keys seen could exhaust it after some
+// prefix, so the runtime checks the tokens that end inside such a key.
+func (p *Program) ClosedKey(ri int32) bool { return p.keyClosed != nil && p.keyClosed[ri] }
+
+// HasClosedKeys reports whether some Key rule is ClosedKey.
+func (p *Program) HasClosedKeys() bool { return p.keyClosed != nil }
+
 // InKeyString reports whether state s is inside the string of a Key rule:
 // its opening quote consumed, its closing one not.
 func (p *Program) InKeyString(s StateID) bool { return p.keyContent[s] }

@@ -127,6 +127,9 @@ type ByteSet [4]uint64
 // Has reports whether b is in the set.
 func (s *ByteSet) Has(b byte) bool { return s[b>>6]&(1<<(b&63)) != 0 }
 
+// Empty reports whether the set has no byte.
+func (s *ByteSet) Empty() bool { return s[0]|s[1]|s[2]|s[3] == 0 }
+
 // Add adds b.
 func (s *ByteSet) Add(b byte) { s[b>>6] |= 1 << (b & 63) }
 
@@ -167,6 +170,7 @@ type Program struct {
 	hasKeys    bool      // some rule is a Key rule
 	keyContent []bool    // by state: inside a Key rule's string (InKeyString)
 	keyClose   []bool    // by state: reached by the quote that closes a Key rule's string
+	keyClosed  []bool    // by rule: a Key rule that is not OpenEnded (nil if none)
 }
 
 // NewProgram links rule DFAs into a Program. Rule index i is the symbol of
@@ -271,6 +275,14 @@ func (p *Program) markKeyStrings() {
 					queue = append(queue, t)
 				}
 			}
+		}
+	}
+	for ri := range p.Rules {
+		if p.Rules[ri].Key && !p.OpenEnded(int32(ri)) {
+			if p.keyClosed == nil {
+				p.keyClosed = make([]bool, len(p.Rules))
+			}
+			p.keyClosed[ri] = true
 		}
 	}
 }

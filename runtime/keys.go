@@ -221,7 +221,7 @@ func (m *Matcher) distinctKeys(k *mask.Mask) bool {
 	default:
 		removed = m.dropFailing(k, ix.inside) || removed
 	}
-	if m.c.closedKeys == nil {
+	if !m.c.Prog.HasClosedKeys() {
 		return removed
 	}
 	// Closed Key rules: the tokens that end inside a key whose text so far
@@ -302,7 +302,7 @@ func (m *Matcher) pushes(t int32) bool {
 			break
 		}
 	}
-	if ok && m.c.closedKeys != nil {
+	if ok && m.c.Prog.HasClosedKeys() {
 		ok = m.keyLive()
 	}
 	m.ps.Truncate(base)
@@ -323,13 +323,13 @@ func (m *Matcher) keyLive() bool {
 		ri := p.RuleOf(it.State)
 		if !p.Rules[ri].Key || !p.InKeyString(it.State) || it.Origin >= cur {
 			// Not inside a key: alive if it can read on.
-			if !isEmpty(p.FirstBytes(it.State)) || len(p.Tokens(it.State)) > 0 {
+			if !p.FirstBytes(it.State).Empty() || len(p.Tokens(it.State)) > 0 {
 				return true
 			}
 			continue
 		}
 		inKey = true
-		if !m.c.closedKeys[ri] {
+		if !m.c.Prog.ClosedKey(ri) {
 			return true
 		}
 		scope := ps.ScopeOf(it.Origin, ri)
@@ -344,8 +344,6 @@ func (m *Matcher) keyLive() bool {
 	}
 	return !inKey // no item reads on: the parse is complete, or dead without keys' help
 }
-
-func isEmpty(s *automaton.ByteSet) bool { return s[0]|s[1]|s[2]|s[3] == 0 }
 
 // keyAlive reports whether, from state q of a closed Key rule whose string
 // so far is m.live (raw bytes), some completion spells a key that no

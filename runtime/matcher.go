@@ -34,8 +34,7 @@ type Compiled struct {
 	Vocab *vocab.Vocabulary
 	Table *mask.Table
 
-	keys       *keyIndex // the vocabulary's key-closing tokens, when Prog.HasKeys
-	closedKeys []bool    // by rule: a Key rule that is not open-ended (nil if none)
+	keys *keyIndex // the vocabulary's key-closing tokens, when Prog.HasKeys
 }
 
 // New returns prog compiled for v. State masks are computed on first use;
@@ -44,15 +43,7 @@ func New(prog *automaton.Program, v *vocab.Vocabulary) *Compiled {
 	c := &Compiled{Prog: prog, Vocab: v, Table: mask.NewTable(prog, v)}
 	if prog.HasKeys() {
 		c.keys = keyIndexOf(v)
-		for ri := range prog.Rules {
-			if prog.Rules[ri].Key && !prog.OpenEnded(int32(ri)) {
-				if c.closedKeys == nil {
-					c.closedKeys = make([]bool, len(prog.Rules))
-				}
-				c.closedKeys[ri] = true
-			}
-		}
-		if c.closedKeys != nil {
+		if prog.HasClosedKeys() {
 			c.keys.closedIndex(v) // built once per vocabulary, here rather than in a FillMask
 		}
 	}

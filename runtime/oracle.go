@@ -23,7 +23,7 @@ func (m *Matcher) BruteForceMask(k *mask.Mask) {
 	v := m.c.Vocab
 	for t := range int32(v.Size()) {
 		if m.Accept(t) == nil {
-			if m.terminated || m.c.closedKeys == nil || m.keyLive() {
+			if m.terminated || !m.c.Prog.HasClosedKeys() || m.keyLive() {
 				k.Set(t)
 			}
 			m.Rollback(1)

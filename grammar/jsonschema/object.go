@@ -376,23 +376,26 @@ func (c *compiler) object(ch *cset) (grammar.Expr, error) {
 		default:
 			key = &grammar.And{Items: keyParts}
 		}
+		// The key language's shape (which also says whether it is empty);
+		// the complement of finitely many keys is never empty and open.
+		shape := keyShape{decided: true, open: true}
 		if len(keyParts) > 1 || (len(keyParts) == 1 && keyParts[0] != notNamed) {
-			// (the complement of finitely many keys is never empty)
-			if empty, err := c.regularEmpty(key); err != nil {
+			if shape, err = c.keyShapeOf(key); err != nil {
 				return nil, err
-			} else if empty {
+			}
+			empty := shape.empty
+			if !shape.decided {
+				if empty, err = c.regularEmpty(key); err != nil {
+					return nil, err
+				}
+			}
+			if empty {
 				continue
 			}
 		}
 		name, err := c.valueRule(vcs)
 		if err != nil {
 			return nil, err
-		}
-		shape := keyShape{decided: true, open: true}
-		if len(keyParts) > 1 || (len(keyParts) == 1 && keyParts[0] != notNamed) {
-			if shape, err = c.keyShapeOf(key); err != nil {
-				return nil, err
-			}
 		}
 		if !shape.decided {
 			src, kw := firstWith(ch, func(l *sjs.Schema) bool { return l.PropertyNames != nil }), "propertyNames"

@@ -597,6 +597,7 @@ func repeatsOver(e grammar.Expr, n int) bool {
 // undeclared-key language (string contents).
 type keyShape struct {
 	decided bool // the language was compiled; the fields below hold
+	empty   bool // no key at all
 	open    bool // every prefix has infinitely many completions (automaton.Program.OpenEnded)
 	finite  bool // finitely many keys: n of them
 	n       int
@@ -629,7 +630,7 @@ func (c *compiler) keyShapeOf(e grammar.Expr) (keyShape, error) {
 	p, err := compile.Compile(g, nil, compile.Options{})
 	if err != nil {
 		if isEmptyLanguage(err) {
-			v := keyShape{decided: true, open: true, finite: true}
+			v := keyShape{decided: true, empty: true, open: true, finite: true}
 			c.keyShapes[e] = v
 			return v, nil
 		}
