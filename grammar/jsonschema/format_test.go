@@ -803,20 +803,7 @@ func TestFormatTimeDifferential(t *testing.T) {
 		return fmt.Sprintf("%04d-%02d-%02d", rng.Intn(10000), 1+rng.Intn(12), 1+rng.Intn(28))
 	}
 	const chars = "0123456789:+-.TtZz 6"
-	mutate := func(s string) string {
-		b := []byte(s)
-		switch k := rng.Intn(4); {
-		case len(b) == 0 || k == 0:
-			i := rng.Intn(len(b) + 1)
-			b = append(b[:i], append([]byte{chars[rng.Intn(len(chars))]}, b[i:]...)...)
-		case k == 1:
-			i := rng.Intn(len(b))
-			b = append(b[:i], b[i+1:]...)
-		default:
-			b[rng.Intn(len(b))] = chars[rng.Intn(len(chars))]
-		}
-		return string(b)
-	}
+	mutate := func(s string) string { return mutateOnce(rng, s, chars) }
 	for _, name := range []string{"time", "date-time"} {
 		p := formatProgram(t, name)
 		valid := timeOracle(t, name)
@@ -1163,20 +1150,7 @@ func TestFormatHostEmailDifferential(t *testing.T) {
 		return name()
 	}
 	const chars = "a-.9@\"[]:xn\\"
-	mutate := func(s string) string {
-		b := []byte(s)
-		switch k := rng.Intn(4); {
-		case len(b) == 0 || k == 0:
-			i := rng.Intn(len(b) + 1)
-			b = append(b[:i], append([]byte{chars[rng.Intn(len(chars))]}, b[i:]...)...)
-		case k == 1:
-			i := rng.Intn(len(b))
-			b = append(b[:i], b[i+1:]...)
-		default:
-			b[rng.Intn(len(b))] = chars[rng.Intn(len(chars))]
-		}
-		return string(b)
-	}
+	mutate := func(s string) string { return mutateOnce(rng, s, chars) }
 	for _, key := range []string{"hostname", "hostname6", "email", "email6"} {
 		p := formatProgram(t, key)
 		name6 := strings.TrimSuffix(key, "6")
@@ -1254,4 +1228,21 @@ func TestFormatHostEmailSchemas(t *testing.T) {
 			t.Errorf("%s, lenient: %v %+v", schema, err, r)
 		}
 	}
+}
+
+// mutateOnce inserts, deletes or replaces one byte of s (inserted and
+// replacing bytes drawn from chars): the differential tests' near misses.
+func mutateOnce(rng *rand.Rand, s, chars string) string {
+	b := []byte(s)
+	switch k := rng.Intn(4); {
+	case len(b) == 0 || k == 0:
+		i := rng.Intn(len(b) + 1)
+		b = append(b[:i], append([]byte{chars[rng.Intn(len(chars))]}, b[i:]...)...)
+	case k == 1:
+		i := rng.Intn(len(b))
+		b = append(b[:i], b[i+1:]...)
+	default:
+		b[rng.Intn(len(b))] = chars[rng.Intn(len(chars))]
+	}
+	return string(b)
 }
