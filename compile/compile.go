@@ -453,10 +453,7 @@ func (b *builder) expr(e grammar.Expr, from, to int32) error {
 			n.Eps(from, to)
 		}
 	case *grammar.Class:
-		rs := grammar.NormalizeRanges(e.Ranges)
-		if e.Negated {
-			rs = grammar.NegateRanges(rs)
-		}
+		rs := grammar.ClassRanges(e)
 		for _, r := range rs {
 			for _, seq := range automaton.UTF8Sequences(r.Lo, r.Hi) {
 				cur := from

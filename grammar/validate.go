@@ -301,14 +301,18 @@ func Productive(e Expr, rules map[string]bool) bool {
 	return false
 }
 
-// ClassEmpty reports whether c matches no code point.
-func ClassEmpty(c *Class) bool {
+// ClassRanges returns the code points c matches, as normalized ranges
+// (its Negated flag applied).
+func ClassRanges(c *Class) []Range {
 	rs := NormalizeRanges(c.Ranges)
 	if c.Negated {
 		rs = NegateRanges(rs)
 	}
-	return len(rs) == 0
+	return rs
 }
+
+// ClassEmpty reports whether c matches no code point.
+func ClassEmpty(c *Class) bool { return len(ClassRanges(c)) == 0 }
 
 // NormalizeRanges sorts and merges ranges and removes surrogates.
 func NormalizeRanges(in []Range) []Range {

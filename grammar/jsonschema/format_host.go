@@ -165,10 +165,7 @@ func callChars(e grammar.Expr, add func(*grammar.Rule)) (grammar.Expr, error) {
 	}
 	switch e := e.(type) {
 	case *grammar.Class:
-		rs := grammar.NormalizeRanges(e.Ranges)
-		if e.Negated {
-			rs = grammar.NegateRanges(rs)
-		}
+		rs := grammar.ClassRanges(e)
 		return class(rs)
 	case *grammar.Bytes:
 		var items []grammar.Expr

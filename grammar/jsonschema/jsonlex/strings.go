@@ -74,10 +74,7 @@ func Escape(e grammar.Expr) (grammar.Expr, error) {
 		}
 		return seq(items...), nil
 	case *grammar.Class:
-		rs := grammar.NormalizeRanges(e.Ranges)
-		if e.Negated {
-			rs = grammar.NegateRanges(rs)
-		}
+		rs := grammar.ClassRanges(e)
 		return escapeRanges(rs)
 	case *grammar.Seq:
 		items, err := escapeAll(e.Items)
