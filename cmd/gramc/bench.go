@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -136,17 +135,11 @@ percentiles in microseconds.`)
 			return e.errorf(exitUsage, "gramc bench: no *.json files under %s", *dir)
 		}
 	}
-	if *cpuprofile != "" {
-		pf, err := os.Create(*cpuprofile)
-		if err != nil {
-			return e.fail("bench", exitUsage, err)
-		}
-		defer pf.Close()
-		if err := pprof.StartCPUProfile(pf); err != nil {
-			return e.fail("bench", exitUsage, err)
-		}
-		defer pprof.StopCPUProfile()
+	stop, err := startCPUProfile(*cpuprofile)
+	if err != nil {
+		return e.fail("bench", exitUsage, err)
 	}
+	defer stop()
 	e.progressf("compiling %s for %s (%d tokens)...", name, v.Name(), v.Size())
 	start := time.Now()
 	c, err := compileFor(g, v)

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 
 	"github.com/gramc/gramc/compile"
@@ -276,3 +277,23 @@ var compileOptions = compile.Options{}
 
 // ms converts a duration in nanoseconds to fractional milliseconds.
 func ms(ns int64) float64 { return float64(ns) / 1e6 }
+
+// startCPUProfile starts a CPU profile written to path (nothing when path
+// is empty) and returns the function that stops it and closes the file.
+func startCPUProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
+}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime/pprof"
 	"slices"
 	"sort"
 	"sync"
@@ -102,17 +101,11 @@ must be 0. stuck counts states where nothing, not even EOS, is allowed.`)
 	if code, ok := f.parse(e, args); !ok {
 		return code
 	}
-	if *cpuprofile != "" {
-		pf, err := os.Create(*cpuprofile)
-		if err != nil {
-			return e.fail("bench maskbench", exitUsage, err)
-		}
-		defer pf.Close()
-		if err := pprof.StartCPUProfile(pf); err != nil {
-			return e.fail("bench maskbench", exitUsage, err)
-		}
-		defer pprof.StopCPUProfile()
+	stop, err := startCPUProfile(*cpuprofile)
+	if err != nil {
+		return e.fail("bench maskbench", exitUsage, err)
 	}
+	defer stop()
 	dir := *corpus
 	if dir == "" || f.tokenizer == "" {
 		sh, ok := shared.SharedDir()
