@@ -14,7 +14,7 @@ func (d *DFA) mooreClasses() ([]int32, int) {
 		m := map[[2]int32]int32{}
 		var nc [256]int32
 		for b := range 256 {
-			k := [2]int32{bclass[b], d.Next[st][b]}
+			k := [2]int32{bclass[b], d.Next(int32(st), byte(b))}
 			id, ok := m[k]
 			if !ok {
 				id = int32(len(m))
@@ -42,7 +42,7 @@ func (d *DFA) mooreClasses() ([]int32, int) {
 		for s := range n {
 			sig = binary.LittleEndian.AppendUint32(sig[:0], uint32(class[s]))
 			for _, b := range reps {
-				t := d.Next[s][b]
+				t := d.Next(int32(s), byte(b))
 				if t != Dead {
 					t = class[t]
 				}

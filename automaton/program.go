@@ -185,21 +185,19 @@ func NewProgram(rules []RuleSpec, tokenSets []TokenSet, root int32) (*Program, e
 		if r.DFA == nil {
 			return nil, fmt.Errorf("automaton: rule %q has no DFA", r.Name)
 		}
+		if err := r.DFA.check(); err != nil {
+			return nil, fmt.Errorf("automaton: rule %q: %w", r.Name, err)
+		}
 		p.Rules = append(p.Rules, Rule{Name: r.Name, Start: StateID(total), NumState: r.DFA.Len(), Repeat: r.Repeat, Min: r.Min, Max: r.Max, Guard: r.Guard, Perm: r.Perm, Key: r.Key})
 		p.hasKeys = p.hasKeys || r.Key
 		total += r.DFA.Len()
 	}
-	// Byte classes: bytes with equal columns in every rule's table.
-	var rows []*[256]int32
-	for _, r := range rules {
-		for s := range r.DFA.Len() {
-			rows = append(rows, &r.DFA.Next[s])
-		}
-	}
-	class, numClasses := byteClasses(rows)
+	class, numClasses := programClasses(rules)
 	p.NumClasses = numClasses
-	for b := range 256 {
+	var rep [256]int // the smallest byte of each class
+	for b := 255; b >= 0; b-- {
 		p.ByteClass[b] = uint8(class[b])
+		rep[class[b]] = b
 	}
 	p.next = make([]StateID, total*numClasses)
 	p.accept = make([]bool, total)
@@ -209,17 +207,32 @@ func NewProgram(rules []RuleSpec, tokenSets []TokenSet, root int32) (*Program, e
 	p.firstByte = make([]ByteSet, total)
 	for ri, r := range rules {
 		base := p.Rules[ri].Start
-		for s := range r.DFA.Len() {
+		d := r.DFA
+		colBytes := make([]ByteSet, d.Columns) // the bytes of each column
+		for b := range 256 {
+			colBytes[d.Class[b]].Add(byte(b))
+		}
+		colOf := make([]int, numClasses) // the rule's column of each class
+		for c := range numClasses {
+			colOf[c] = int(d.Class[rep[c]])
+		}
+		for s := range d.Len() {
 			g := base + StateID(s)
 			p.stateRule[g] = int32(ri)
-			p.accept[g] = r.DFA.Accept[s]
-			for b := range 256 {
-				t := r.DFA.Next[s][b]
+			p.accept[g] = d.Accept[s]
+			row := d.row(s)
+			for c, t := range row {
+				if t != Dead {
+					p.firstByte[g].Union(&colBytes[c])
+				}
+			}
+			out := p.next[int(g)*numClasses : int(g+1)*numClasses]
+			for c, col := range colOf {
+				t := row[col]
 				if t != Dead {
 					t += base
-					p.firstByte[g].Add(byte(b))
 				}
-				p.next[int(g)*numClasses+int(class[b])] = t
+				out[c] = t
 			}
 			for _, e := range r.DFA.Calls[s] {
 				if e.Sym < 0 || int(e.Sym) >= len(rules) {
@@ -242,6 +255,63 @@ func NewProgram(rules []RuleSpec, tokenSets []TokenSet, root int32) (*Program, e
 		p.markKeyStrings()
 	}
 	return p, nil
+}
+
+// programClasses partitions the bytes into the Program's classes: bytes b
+// and c share a class when every rule's DFA maps them to the same column
+// (Minimize merges equal columns, so this is equality of their columns in
+// every rule's table). Classes are numbered in order of their smallest
+// byte. It hashes each byte's columns, then checks every byte against its
+// candidate, so the result is exact.
+func programClasses(rules []RuleSpec) (class [256]int32, n int) {
+	var h [256]uint64
+	for b := range h {
+		h[b] = 14695981039346656037
+	}
+	for _, r := range rules {
+		for b, c := range r.DFA.Class {
+			h[b] = (h[b] ^ uint64(c)) * 1099511628211
+		}
+	}
+	var cand [256]int
+	for b := range 256 {
+		cand[b] = b
+		for r := range b {
+			if h[r] == h[b] {
+				cand[b] = r
+				break
+			}
+		}
+	}
+	same := func(a, b int) bool {
+		for _, r := range rules {
+			if r.DFA.Class[a] != r.DFA.Class[b] {
+				return false
+			}
+		}
+		return true
+	}
+	var reps []int // the first byte of each class
+	for b := range 256 {
+		c := cand[b]
+		if c != b && same(c, b) {
+			class[b] = class[c]
+			continue
+		}
+		// A new class, unless a hash collision hid an equal earlier one.
+		class[b] = -1
+		for k, r := range reps {
+			if r != c && h[r] == h[b] && same(r, b) {
+				class[b] = int32(k)
+				break
+			}
+		}
+		if class[b] < 0 {
+			class[b] = int32(len(reps))
+			reps = append(reps, b)
+		}
+	}
+	return class, len(reps)
 }
 
 // markKeyStrings marks the states of Key rules between the opening quote

@@ -77,14 +77,13 @@ func (p *partition) split() {
 // and the number of classes.
 func (d *DFA) equivalence() ([]int32, int) {
 	n := d.Len()
-	rows := make([]*[256]int32, n)
-	for s := range n {
-		rows[s] = &d.Next[s]
-	}
-	bclass, nb := byteClasses(rows)
-	reps := make([]int, nb) // one byte per class
-	for b := 255; b >= 0; b-- {
-		reps[bclass[b]] = b
+	// Labels: the distinct columns (equal columns split alike).
+	bclass, nb := columnClasses(d.Trans, d.Columns, d.columnsByFirstByte())
+	reps := make([]int, nb) // one column per label
+	for c := d.Columns - 1; c >= 0; c-- {
+		if bclass[c] >= 0 {
+			reps[bclass[c]] = c
+		}
 	}
 	type trans struct {
 		from, to int32
@@ -92,8 +91,9 @@ func (d *DFA) equivalence() ([]int32, int) {
 	}
 	var ts []trans
 	for s := range n {
-		for c, b := range reps {
-			if t := d.Next[s][b]; t != Dead {
+		row := d.row(s)
+		for c, col := range reps {
+			if t := row[col]; t != Dead {
 				ts = append(ts, trans{int32(s), t, int64(c)})
 			}
 		}
@@ -191,84 +191,90 @@ func (d *DFA) equivalence() ([]int32, int) {
 	return blocks.setOf, blocks.sets
 }
 
-// byteClasses partitions the 256 bytes by their columns in rows: bytes b
-// and c share a class when every row has row[b] == row[c]. It hashes each
-// column, then compares candidate columns in full, so the result is exact.
-// Classes are numbered in order of their smallest byte.
-func byteClasses(rows []*[256]int32) (class [256]int32, n int) {
-	var h [256]uint64
-	for b := range h {
-		h[b] = 14695981039346656037
+// columnClasses partitions the columns of a table of rows (trans, cols
+// entries a row) by their contents: columns a and b share a class when
+// every row has row[a] == row[b]. Only the columns listed in order are
+// classified, and classes are numbered in that order; the others get -1.
+// It hashes each column, then compares candidate columns in full, so the
+// result is exact.
+func columnClasses(trans []int32, cols int, order []int) (class []int32, n int) {
+	h := make([]uint64, cols)
+	for c := range h {
+		h[c] = 14695981039346656037
 	}
-	for _, row := range rows {
-		for b, v := range row {
-			h[b] = (h[b] ^ uint64(uint32(v))) * 1099511628211
+	for i := 0; i+cols <= len(trans); i += cols {
+		for c, v := range trans[i : i+cols] {
+			h[c] = (h[c] ^ uint64(uint32(v))) * 1099511628211
 		}
 	}
-	// Each byte's candidate is the first byte with the same hash; one
-	// pass over the rows (in memory order) checks every byte against its
-	// candidate.
-	var cand [256]uint8
-	for b := range 256 {
-		cand[b] = uint8(b)
-		for r := range b {
-			if h[r] == h[b] {
-				cand[b] = uint8(r)
+	// Each column's candidate is the first listed column with the same
+	// hash; one pass over the rows (in memory order) checks every column
+	// against its candidate.
+	cand := make([]int, cols)
+	for c := range cand {
+		cand[c] = -1
+	}
+	for k, c := range order {
+		cand[c] = c
+		for _, r := range order[:k] {
+			if h[r] == h[c] {
+				cand[c] = r
 				break
 			}
 		}
 	}
-	collision := false
-	for _, row := range rows {
-		for b := range 256 {
-			if row[b] != row[cand[b]] {
-				collision = true
+	for i := 0; i+cols <= len(trans); i += cols {
+		row := trans[i : i+cols]
+		for _, c := range order {
+			if row[c] != row[cand[c]] {
+				return columnClassesExact(trans, cols, order, h)
 			}
 		}
-		if collision {
-			break
-		}
 	}
-	if collision {
-		return byteClassesExact(rows, &h)
+	class = make([]int32, cols)
+	for c := range class {
+		class[c] = -1
 	}
-	for b := range 256 {
-		if c := int(cand[b]); c != b {
-			class[b] = class[c]
+	for _, c := range order {
+		if r := cand[c]; r != c {
+			class[c] = class[r]
 		} else {
-			class[b] = int32(n)
+			class[c] = int32(n)
 			n++
 		}
 	}
 	return class, n
 }
 
-// byteClassesExact is byteClasses when two different columns share a
-// hash: every byte is compared with the first byte of each class of the
-// same hash, column by column.
-func byteClassesExact(rows []*[256]int32, h *[256]uint64) (class [256]int32, n int) {
-	var reps []int // the first byte of each class
-	for b := range 256 {
-		class[b] = -1
-		for c, r := range reps {
-			if h[r] != h[b] {
+// columnClassesExact is columnClasses when two different columns share a
+// hash: every column is compared with the first column of each class of
+// the same hash, row by row.
+func columnClassesExact(trans []int32, cols int, order []int, h []uint64) (class []int32, n int) {
+	class = make([]int32, cols)
+	for c := range class {
+		class[c] = -1
+	}
+	var reps []int // the first column of each class
+	for _, c := range order {
+		for k, r := range reps {
+			if h[r] != h[c] {
 				continue
 			}
 			same := true
-			for _, row := range rows {
-				if row[r] != row[b] {
+			for i := 0; i+cols <= len(trans); i += cols {
+				if trans[i+r] != trans[i+c] {
 					same = false
 					break
 				}
 			}
 			if same {
-				class[b] = int32(c)
+				class[c] = int32(k)
 				break
 			}
 		}
-		if class[b] < 0 {
-			class[b] = int32(len(reps))
-			reps = append(reps, b)
+		if class[c] < 0 {
+			class[c] = int32(len(reps))
+			reps = append(reps, c)
 		}
 	}
 	return class, len(reps)

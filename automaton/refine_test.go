@@ -2,13 +2,18 @@ package automaton
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
 // randomDFA has n states over a small alphabet of bytes, calls and tokens,
 // with many equivalent states (targets drawn from a few).
 func randomDFA(r *rand.Rand, n int) *DFA {
-	d := &DFA{}
+	var identity [256]uint8
+	for b := range identity {
+		identity[b] = uint8(b)
+	}
+	d := NewDFA(identity, 256)
 	for range n {
 		d.addState()
 	}
@@ -16,7 +21,7 @@ func randomDFA(r *rand.Rand, n int) *DFA {
 		d.Accept[s] = r.IntN(3) == 0
 		for _, b := range []byte("abcxyz") {
 			if r.IntN(3) > 0 {
-				d.Next[s][b] = int32(r.IntN(n))
+				d.Trans[s*256+int(b)] = int32(r.IntN(n))
 			}
 		}
 		if r.IntN(4) == 0 {
@@ -51,15 +56,17 @@ func TestEquivalenceMatchesMoore(t *testing.T) {
 	}
 }
 
-// TestByteClasses: the hashed byte classes equal the exact column
+// TestColumnClasses: the hashed column classes equal the exact column
 // comparison, and the exact comparison is right even when every column
-// has the same hash (the fallback for hash collisions).
-func TestByteClasses(t *testing.T) {
+// has the same hash (the fallback for hash collisions); columns left out
+// of the order get no class.
+func TestColumnClasses(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 11))
 	for trial := range 300 {
 		n := 1 + rng.IntN(40)
-		rows := make([]*[256]int32, n)
-		// A few distinct column patterns, assigned to random bytes.
+		cols := 1 + rng.IntN(256)
+		trans := make([]int32, n*cols)
+		// A few distinct column patterns, assigned to random columns.
 		k := 1 + rng.IntN(8)
 		pattern := make([][]int32, k)
 		for i := range pattern {
@@ -68,33 +75,58 @@ func TestByteClasses(t *testing.T) {
 				pattern[i][s] = int32(rng.IntN(4)) - 1
 			}
 		}
-		var of [256]int
-		for b := range 256 {
-			of[b] = rng.IntN(k)
+		of := make([]int, cols)
+		for c := range cols {
+			of[c] = rng.IntN(k)
 		}
 		for s := range n {
-			rows[s] = new([256]int32)
-			for b := range 256 {
-				rows[s][b] = pattern[of[b]][s]
+			for c := range cols {
+				trans[s*cols+c] = pattern[of[c]][s]
 			}
 		}
-		same := func(class [256]int32, a, b int) bool { return class[a] == class[b] }
-		var zero [256]uint64
-		got, gn := byteClasses(rows)
-		exact, en := byteClassesExact(rows, &zero)
-		if gn != en || got != exact {
+		var order []int
+		for c := range cols {
+			if rng.IntN(5) > 0 {
+				order = append(order, c)
+			}
+		}
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		got, gn := columnClasses(trans, cols, order)
+		exact, en := columnClassesExact(trans, cols, order, make([]uint64, cols))
+		if gn != en || !slices.Equal(got, exact) {
 			t.Fatalf("trial %d: hashed %d classes %v, exact %d %v", trial, gn, got, en, exact)
 		}
-		for a := range 256 {
-			for b := range 256 {
+		listed := make([]bool, cols)
+		for _, c := range order {
+			listed[c] = true
+		}
+		next := int32(0)
+		for _, c := range order { // numbered in order
+			if exact[c] == next {
+				next++
+			} else if exact[c] > next {
+				t.Fatalf("trial %d: class %d before class %d", trial, exact[c], next)
+			}
+		}
+		for a := range cols {
+			if !listed[a] {
+				if exact[a] != -1 {
+					t.Fatalf("trial %d: unlisted column %d has class %d", trial, a, exact[a])
+				}
+				continue
+			}
+			for b := range cols {
+				if !listed[b] {
+					continue
+				}
 				equal := true
 				for s := range n {
-					if rows[s][a] != rows[s][b] {
+					if trans[s*cols+a] != trans[s*cols+b] {
 						equal = false
 					}
 				}
-				if equal != same(exact, a, b) {
-					t.Fatalf("trial %d: bytes %d and %d: equal columns %v, same class %v", trial, a, b, equal, same(exact, a, b))
+				if equal != (exact[a] == exact[b]) {
+					t.Fatalf("trial %d: columns %d and %d: equal %v, same class %v", trial, a, b, equal, exact[a] == exact[b])
 				}
 			}
 		}

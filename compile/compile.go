@@ -681,15 +681,8 @@ func (b *builder) regular(e grammar.Expr) (*automaton.DFA, error) {
 	if m := d.Minimize(nil); m != nil {
 		return m, nil
 	}
-	return &automaton.DFA{Next: [][256]int32{deadRow()}, Calls: [][]automaton.SymEdge{nil}, Tokens: [][]automaton.SymEdge{nil}, Accept: []bool{false}}, nil
-}
-
-func deadRow() [256]int32 {
-	var r [256]int32
-	for i := range r {
-		r[i] = automaton.Dead
-	}
-	return r
+	// The empty language: one state, no edges.
+	return &automaton.DFA{Columns: 1, Trans: []int32{automaton.Dead}, Calls: [][]automaton.SymEdge{nil}, Tokens: [][]automaton.SymEdge{nil}, Accept: []bool{false}}, nil
 }
 
 // embed copies a byte-only DFA into the NFA between from and to.
@@ -707,11 +700,11 @@ func (b *builder) embed(d *automaton.DFA, from, to int32) error {
 		if d.Accept[s] {
 			b.n.Eps(ids[s], to)
 		}
-		row := &d.Next[s]
+		// Maximal runs of bytes with the same target.
 		for lo := 0; lo < 256; {
-			t := row[lo]
+			t := d.Next(int32(s), byte(lo))
 			hi := lo
-			for hi+1 < 256 && row[hi+1] == t {
+			for hi+1 < 256 && d.Next(int32(s), byte(hi+1)) == t {
 				hi++
 			}
 			if t != automaton.Dead {
