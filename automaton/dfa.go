@@ -18,8 +18,8 @@ const Dead int32 = -1
 // start state.
 type DFA struct {
 	Class   [256]uint8
-	Columns int     // 1..256
-	Trans   []int32 // Trans[s*Columns+Class[b]]: the target of byte b from state s, or Dead
+	Columns int         // 1..256
+	Trans   []int32     // Trans[s*Columns+Class[b]]: the target of byte b from state s, or Dead
 	Calls   [][]SymEdge // sorted by Sym
 	Tokens  [][]SymEdge // sorted by Sym
 	Accept  []bool
