@@ -10,6 +10,7 @@ import (
 	"github.com/gramc/gramc/automaton"
 	"github.com/gramc/gramc/compile"
 	"github.com/gramc/gramc/grammar/ebnf"
+	"github.com/gramc/gramc/grammar/jsonschema"
 	"github.com/gramc/gramc/internal/shared"
 	"github.com/gramc/gramc/vocab"
 )
@@ -125,6 +126,17 @@ str ::= "\"" [^"\\\x00-\x1F]* "\""
 num ::= [0-9]+`,
 		"narrow":  `root ::= "\"" [a-z ]* "\""`,
 		"counted": `root ::= "\"" ([^"\\\x00-\x1F] | "\\" ["\\/bfnrt]){2,5} "\"" ":" ([^"\\\x00-\x1F]){0,4} "," [^"]{1,3} "!"`,
+		// Calls direct mode enters: character rules (nullable, nested),
+		// a rule whose accepting state goes on, left recursion and nesting
+		// deeper than maxCallDepth (where it falls back to the parser).
+		"calls": `root ::= "\"" (ch | esc | word)* "\"" | "(" nest ")" | "[" left "]"
+ch ::= [a-z] opt
+opt ::= "" | "!"
+esc ::= "\\" ("n" | "u" hex hex)
+hex ::= [0-9a-f]
+word ::= "ab" | "ab" "c"
+nest ::= "n" | "(" nest ")"
+left ::= left "," "x" | "x"`,
 	}
 	var toks [][]byte
 	for b := range 256 {
@@ -206,6 +218,58 @@ num ::= [0-9]+`))
 	for k, n := range st.ByPath {
 		if n == 0 {
 			t.Errorf("no state computed by path %s (ByPath %v)", Path(k), st.ByPath)
+		}
+	}
+}
+
+// TestComputeMatchesReferenceFormats: the format rules of JSON Schema
+// (every character a call of an escaped-character rule, rules cut by
+// remaining length) are where direct mode enters calls most; compute must
+// agree with the parser walk there, for a vocabulary of bytes and JSON
+// fragments on every state, and for llama3_1 on a sample of states.
+func TestComputeMatchesReferenceFormats(t *testing.T) {
+	var toks [][]byte
+	for b := range 256 {
+		toks = append(toks, []byte{byte(b)})
+	}
+	for _, s := range []string{"ab", "a.b", ".com", "@", "a@b", "\\u0041", "\\u00", "-x", "x-", "\"", "a\"", "\",", "[1", "1.2.", "::", "\\\"", "é"} {
+		toks = append(toks, []byte(s))
+	}
+	small, err := vocab.New("test", toks, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type vs struct {
+		v     *vocab.Vocabulary
+		every int
+	}
+	vocabs := []vs{{small, 1}}
+	if dir, ok := shared.SharedDir(); ok && !testing.Short() {
+		if rv, err := vocab.Load(filepath.Join(dir, "vocab", "llama3_1")); err == nil {
+			vocabs = append(vocabs, vs{rv, 401})
+		}
+	}
+	for _, format := range []string{"email", "hostname", "ipv4"} {
+		g, err := jsonschema.Compile([]byte(`{"$schema":"http://json-schema.org/draft-07/schema#","type":"string","format":"`+format+`"}`), jsonschema.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range vocabs {
+			p, err := compile.Compile(g, x.v, compile.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tab := NewTable(p, x.v)
+			checked := 0
+			for s := 0; s < p.NumStates(); s += x.every {
+				r := &p.Rules[p.RuleOf(automaton.StateID(s))]
+				if r.Perm || r.Repeat {
+					continue
+				}
+				compareCompute(t, format, tab, automaton.Item{State: automaton.StateID(s), Origin: automaton.Sentinel})
+				checked++
+			}
+			t.Logf("%s/%s: %d of %d states", x.v.Name(), format, checked, p.NumStates())
 		}
 	}
 }

@@ -69,5 +69,7 @@ func itoa(i int) string {
 
 // escapePointer escapes a JSON pointer reference token.
 func escapePointer(s string) string {
-	return strings.NewReplacer("~", "~0", "/", "~1").Replace(s)
+	return pointerEscaper.Replace(s)
 }
+
+var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")

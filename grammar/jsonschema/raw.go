@@ -22,6 +22,9 @@ func (c *compiler) rawValue(s *sjs.Schema, kw string) (any, bool) {
 	return x, ok
 }
 
+// unescapePointer undoes a JSON pointer reference token's escapes.
+var unescapePointer = strings.NewReplacer("~1", "/", "~0", "~")
+
 // rawAt returns the value at a JSON pointer of a loaded document.
 func (c *compiler) rawAt(doc, ptr string) (any, bool) {
 	v, ok := c.loader.parsed[doc]
@@ -32,7 +35,7 @@ func (c *compiler) rawAt(doc, ptr string) (any, bool) {
 		return v, true
 	}
 	for _, tok := range strings.Split(ptr[1:], "/") {
-		tok = strings.NewReplacer("~1", "/", "~0", "~").Replace(tok)
+		tok = unescapePointer.Replace(tok)
 		switch x := v.(type) {
 		case map[string]any:
 			if v, ok = x[tok]; !ok {
