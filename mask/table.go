@@ -76,6 +76,8 @@ type Table struct {
 	mu     sync.RWMutex
 	lazy   map[maskKey]*StateMask // counted repetitions and permutations
 	walks  sync.Pool              // *walker
+	plain  []bool                 // by rule: direct mode may enter its calls (see config)
+	final  []bool                 // by state: accepting, with no edges (a call returning there is a tail call)
 	// counted[r]: the slice whose characters are the iterations of
 	// counted repetition r, or -1 (under mu).
 	counted  map[int32]int
@@ -156,6 +158,14 @@ func NewTable(p *automaton.Program, v *vocab.Vocabulary) *Table {
 		t.tokenSets = append(t.tokenSets, w)
 	}
 	t.states = make([]atomic.Pointer[StateMask], p.NumStates())
+	t.plain = make([]bool, len(p.Rules))
+	for ri, r := range p.Rules {
+		t.plain[ri] = !r.Repeat && !r.Perm && !r.Key && r.Guard == nil
+	}
+	t.final = make([]bool, p.NumStates())
+	for s := range automaton.StateID(p.NumStates()) {
+		t.final[s] = p.Accepting(s) && p.FirstBytes(s).Empty() && len(p.Calls(s)) == 0 && len(p.Tokens(s)) == 0
+	}
 	return t
 }
 
@@ -446,8 +456,10 @@ func (t *Table) walkRest(w *walker, it automaton.Item, follow *automaton.ByteSet
 // walker is the scratch of one mask computation, pooled per Table.
 type walker struct {
 	ps    *automaton.Parser
-	state []automaton.StateID // DFA state at each depth (DFA mode)
-	dfa   []bool              // depth reached in DFA mode
+	mode  []walkMode          // how the parse at each depth is held
+	state []automaton.StateID // modeState: the state; modeSet: the set
+	sets  *configSets         // direct mode's lazy DFA (direct.go)
+	dfa   []bool              // walkRest's scratch
 	live  []bool
 	path  []byte
 	bits  []uint64
@@ -457,7 +469,8 @@ func (t *Table) computeDetached(it automaton.Item) *StateMask {
 	w, _ := t.walks.Get().(*walker)
 	if w == nil {
 		l := t.Vocab.MaxTokenLen() + 2
-		w = &walker{ps: automaton.NewParser(t.Prog), state: make([]automaton.StateID, l), dfa: make([]bool, l),
+		w = &walker{ps: automaton.NewParser(t.Prog), mode: make([]walkMode, l), state: make([]automaton.StateID, l),
+			sets: newConfigSets(t), dfa: make([]bool, l),
 			live: make([]bool, l), path: make([]byte, l), bits: make([]uint64, t.words)}
 		w.ps.SetDistinct(false) // state masks ignore the keys seen
 	}
@@ -474,13 +487,13 @@ func (t *Table) computeDetached(it automaton.Item) *StateMask {
 // byte needs no such care: it advances the callers in the same Earley set,
 // which are kernel items with masks of their own.
 //
-// The walk follows the seed rule's DFA directly (one table lookup a trie
-// node) for as long as the path stays in states that call no other rule,
-// which is where nearly all of a dense mask's nodes are (inside strings
-// and numbers); below a state that calls, it runs the Earley parser,
-// seeded and advanced along the path on demand. Both give the same
-// answer: a single item in a state without calls is exactly what the
-// parser would hold.
+// The walk follows the rules' DFAs directly (direct mode: a table lookup
+// per config a trie node) for as long as the path's parse fits in a few
+// configs (see config), which is where nearly all of a dense mask's nodes
+// are (inside strings, numbers and formats); below a node where it does
+// not, it runs the Earley parser, seeded and advanced along the path on
+// demand. Both give the same answer: the configs are the derivations the
+// parser's items stand for.
 func (t *Table) compute(w *walker, it automaton.Item) *StateMask {
 	start := time.Now()
 	p := t.Prog
@@ -491,7 +504,11 @@ func (t *Table) compute(w *walker, it automaton.Item) *StateMask {
 	ps := w.ps
 	ps.Seed(it)
 	valid := 1 // the parser's sets 0..valid-1 follow the current path
-	w.state[0], w.dfa[0], w.live[0] = it.State, direct, false
+	w.mode[0], w.live[0] = modeParser, false
+	if direct {
+		w.sets.reset()
+		w.enter(t, 0, it.State)
+	}
 	acc := w.bits
 	tr := t.trie
 	if r.Repeat {
@@ -542,12 +559,31 @@ func (t *Table) compute(w *walker, it automaton.Item) *StateMask {
 		w.path[d] = n.B
 		valid = min(valid, d+1)
 		var ok, esc bool
-		if s := w.state[d]; w.dfa[d] && len(p.Calls(s)) == 0 {
+		switch w.mode[d] {
+		case modeState:
+			// One state outside every call, calling nothing: a table lookup.
+			s := w.state[d]
 			esc = d > 0 && p.Accepting(s)
 			to := p.Next(s, n.B)
 			ok = to != automaton.Dead
-			w.state[d+1], w.dfa[d+1] = to, true
-		} else {
+			if ok {
+				w.enter(t, d+1, to)
+			}
+		case modeSet:
+			// A set of configs: its transition on the byte's class,
+			// computed the first time it is taken.
+			cs := w.sets
+			id := w.state[d]
+			esc = d > 0 && cs.esc[id]
+			to := cs.next(id, n.B)
+			ok = to != setDead
+			switch {
+			case to == setParser:
+				w.mode[d+1] = modeParser
+			case ok:
+				w.mode[d+1], w.state[d+1] = modeSet, to
+			}
+		default:
 			ps.Truncate(valid)
 			for ; valid < d+1; valid++ {
 				ps.Push(w.path[valid-1]) // succeeded before, on this path
@@ -557,7 +593,7 @@ func (t *Table) compute(w *walker, it automaton.Item) *StateMask {
 			if ok {
 				valid = d + 2
 			}
-			w.dfa[d+1] = false
+			w.mode[d+1] = modeParser
 		}
 		l := w.live[d] || (esc && follow.Has(n.B))
 		if !ok {
