@@ -174,6 +174,31 @@ func (ps *Parser) PushItems(items []Item) bool {
 	return true
 }
 
+// PushCompletion adds a set made of the items of set origin that wait on
+// rule ri, advanced over it (what completing an instance of ri that
+// started at origin does, guards checked), and their closure: the parse
+// as it goes on after ri ends there. It reports false, and changes
+// nothing, when no item waits (origin Sentinel included).
+func (ps *Parser) PushCompletion(ri int32, origin uint32) bool {
+	if origin == Sentinel || int(origin) >= len(ps.starts) {
+		return false
+	}
+	ps.own()
+	end := uint32(len(ps.items))
+	ps.starts = append(ps.starts, end)
+	ps.esc = append(ps.esc, false)
+	if ps.p.hasKeys {
+		ps.text = append(ps.text, 0)
+	}
+	ps.complete(ri, origin, uint32(len(ps.starts)-1))
+	if uint32(len(ps.items)) == end {
+		ps.Pop()
+		return false
+	}
+	ps.closure(int(end))
+	return true
+}
+
 // MergeItems adds items to the current set and closes it again.
 func (ps *Parser) MergeItems(items []Item) {
 	ps.own()

@@ -20,6 +20,31 @@ type Entry struct {
 	ID  int32
 	LCP int32
 	B   []byte
+	// Esc: where the item's rule may complete inside the token, so that
+	// the context goes on with the rest: bit j set when it completes after
+	// B[:j] and B[j] may follow the rule (escBit). The token is accepted
+	// exactly when the context accepts B[j:] for one of them.
+	Esc uint64
+}
+
+// escAny is Esc's bit for completions after 63 bytes or more: the token
+// is then walked whole from the item.
+const escAny = 1 << 63
+
+// shiftEsc is Esc bits m moved k bytes further into the token.
+func shiftEsc(m uint64, k int) uint64 {
+	if m&escAny != 0 || bits.Len64(m)+k > 63 {
+		return escAny
+	}
+	return m << k
+}
+
+// escBit is Esc's bit for a completion after j bytes.
+func escBit(j int) uint64 {
+	if j >= 63 {
+		return escAny
+	}
+	return 1 << j
 }
 
 // StateMask is the precomputed split of the vocabulary for one kernel
@@ -84,6 +109,9 @@ type Table struct {
 	repsOnce sync.Once
 	reps     [][][]byte // by slice: representative bytes per slice state
 
+	sfxMu   sync.RWMutex
+	sfx     map[string]*suffixes // (rule, chain of items waiting for it) -> what the context accepts after the rule
+	sfxSize atomic.Int64
 	ctxMu   sync.RWMutex
 	ctx     map[string][]int32 // context key -> accepted uncertain tokens (a map: looking up string(key) allocates nothing)
 	ctxSize atomic.Int64
@@ -406,20 +434,19 @@ var minCalleeMask = 4096
 // through the parser seeded with it (sharing prefixes, skipping the
 // tokens after a failed prefix), sets the accepted ones in acc and returns
 // the uncertain ones: the same classification as the trie walk in compute.
-func (t *Table) walkRest(w *walker, it automaton.Item, follow *automaton.ByteSet, acc []uint64) []int32 {
+func (t *Table) walkRest(w *walker, it automaton.Item, follow *automaton.ByteSet, acc []uint64) (uncertain []int32, escs []uint64) {
 	ps := w.ps
 	ps.Seed(it)
 	esc := w.dfa // reused: esc[d] is whether the seed escaped at depth d
-	esc[0], w.live[0] = false, false
-	var uncertain []int32
+	esc[0], w.escs[0] = false, 0
 	depth := 0
-	dead, deadLive := -1, false // entries with LCP > dead fail like the last one
+	dead, deadEsc := -1, uint64(0) // entries with LCP > dead fail like the last one
 	for i := range t.trie.Sorted {
 		e := &t.trie.Sorted[i]
 		if dead >= 0 {
 			if int(e.LCP) > dead {
-				if deadLive && acc[e.ID>>6]&(1<<(uint(e.ID)&63)) == 0 {
-					uncertain = append(uncertain, e.ID)
+				if deadEsc != 0 && acc[e.ID>>6]&(1<<(uint(e.ID)&63)) == 0 {
+					uncertain, escs = append(uncertain, e.ID), append(escs, deadEsc)
 				}
 				continue
 			}
@@ -435,22 +462,25 @@ func (t *Table) walkRest(w *walker, it automaton.Item, follow *automaton.ByteSet
 		ok := true
 		for depth < len(e.B) {
 			b := e.B[depth]
-			l := w.live[depth] || (esc[depth] && follow.Has(b))
+			m := w.escs[depth]
+			if esc[depth] && follow.Has(b) {
+				m |= escBit(depth)
+			}
 			if !ps.Push(b) {
-				dead, deadLive, ok = depth, l, false
-				if l {
-					uncertain = append(uncertain, e.ID)
+				dead, deadEsc, ok = depth, m, false
+				if m != 0 {
+					uncertain, escs = append(uncertain, e.ID), append(escs, m)
 				}
 				break
 			}
 			depth++
-			w.live[depth], esc[depth] = l, ps.Escaped()
+			w.escs[depth], esc[depth] = m, ps.Escaped()
 		}
 		if ok {
 			acc[e.ID>>6] |= 1 << (uint(e.ID) & 63)
 		}
 	}
-	return uncertain
+	return uncertain, escs
 }
 
 // walker is the scratch of one mask computation, pooled per Table.
@@ -460,7 +490,7 @@ type walker struct {
 	state []automaton.StateID // modeState: the state; modeSet: the set
 	sets  *configSets         // direct mode's lazy DFA (direct.go)
 	dfa   []bool              // walkRest's scratch
-	live  []bool
+	escs  []uint64            // the Esc bits of the path to each depth
 	path  []byte
 	bits  []uint64
 }
@@ -471,7 +501,7 @@ func (t *Table) computeDetached(it automaton.Item) *StateMask {
 		l := t.Vocab.MaxTokenLen() + 2
 		w = &walker{ps: automaton.NewParser(t.Prog), mode: make([]walkMode, l), state: make([]automaton.StateID, l),
 			sets: newConfigSets(t), dfa: make([]bool, l),
-			live: make([]bool, l), path: make([]byte, l), bits: make([]uint64, t.words)}
+			escs: make([]uint64, l), path: make([]byte, l), bits: make([]uint64, t.words)}
 		w.ps.SetDistinct(false) // state masks ignore the keys seen
 	}
 	sm := t.compute(w, it)
@@ -504,13 +534,14 @@ func (t *Table) compute(w *walker, it automaton.Item) *StateMask {
 	ps := w.ps
 	ps.Seed(it)
 	valid := 1 // the parser's sets 0..valid-1 follow the current path
-	w.mode[0], w.live[0] = modeParser, false
+	w.mode[0], w.escs[0] = modeParser, 0
 	if direct {
 		w.sets.reset()
 		w.enter(t, 0, it.State)
 	}
 	acc := w.bits
 	tr := t.trie
+	var skipped *slice // the suffix trie of this slice: depths count from the end of a token's slice characters
 	if r.Repeat {
 		// Each slice character is one iteration: tokens of the slice with
 		// no more characters than the iterations left are accepted, the
@@ -539,7 +570,7 @@ func (t *Table) compute(w *walker, it automaton.Item) *StateMask {
 		copy(acc, sl.bits)
 		tr = sl.rest
 		if direct && byteSlices[k].loops(p, t.sliceReps()[k], it.State) {
-			tr = sl.suffix
+			tr, skipped = sl.suffix, byteSlices[k]
 		}
 	}
 	if tr == t.trie {
@@ -547,11 +578,12 @@ func (t *Table) compute(w *walker, it automaton.Item) *StateMask {
 		if t.calleeMasks(it, acc) {
 			// Tokens the callees accept alone are accepted here too; the
 			// others go through the parser one by one.
-			uncertain := t.walkRest(w, it, follow, acc)
-			return t.finish(it, acc, uncertain, start, PathCallee)
+			uncertain, escs := t.walkRest(w, it, follow, acc)
+			return t.finish(it, acc, uncertain, escs, start, PathCallee)
 		}
 	}
 	var uncertain []int32
+	var escs []uint64
 	nodes := tr.Nodes
 	for i := 0; i < len(nodes); {
 		n := &nodes[i]
@@ -595,15 +627,26 @@ func (t *Table) compute(w *walker, it automaton.Item) *StateMask {
 			}
 			w.mode[d+1] = modeParser
 		}
-		l := w.live[d] || (esc && follow.Has(n.B))
+		m := w.escs[d]
+		if esc && follow.Has(n.B) {
+			m |= escBit(d)
+		}
 		if !ok {
-			if l {
+			if m != 0 {
+				k := len(uncertain)
 				uncertain = append(uncertain, tr.subtreeTokens(i)...)
+				for _, id := range uncertain[k:] {
+					if skipped != nil {
+						escs = append(escs, shiftEsc(m, skipped.charPrefix(t.Vocab.Bytes(id))))
+					} else {
+						escs = append(escs, m)
+					}
+				}
 			}
 			i = int(n.End)
 			continue
 		}
-		w.live[d+1] = l
+		w.escs[d+1] = m
 		for _, id := range tr.Tokens[n.Tok : n.Tok+uint32(n.NTok)] {
 			acc[id>>6] |= 1 << (uint(id) & 63)
 		}
@@ -613,11 +656,12 @@ func (t *Table) compute(w *walker, it automaton.Item) *StateMask {
 	if tr == t.trie {
 		path = PathTrie
 	}
-	return t.finish(it, acc, uncertain, start, path)
+	return t.finish(it, acc, uncertain, escs, start, path)
 }
 
-// finish makes the state mask of accepted set acc and uncertain tokens.
-func (t *Table) finish(it automaton.Item, acc []uint64, uncertain []int32, start time.Time, path Path) *StateMask {
+// finish makes the state mask of accepted set acc and uncertain tokens
+// (with their Esc bits).
+func (t *Table) finish(it automaton.Item, acc []uint64, uncertain []int32, escs []uint64, start time.Time, path Path) *StateMask {
 	numAccepted := 0
 	for _, x := range acc {
 		numAccepted += bits.OnesCount64(x)
@@ -637,7 +681,7 @@ func (t *Table) finish(it automaton.Item, acc []uint64, uncertain []int32, start
 	if len(uncertain) > 0 {
 		sm.Uncertain = make([]Entry, len(uncertain))
 		for i, id := range uncertain {
-			sm.Uncertain[i] = Entry{ID: id, B: t.Vocab.Bytes(id)}
+			sm.Uncertain[i] = Entry{ID: id, B: t.Vocab.Bytes(id), Esc: escs[i]}
 		}
 		setLCP(sm.Uncertain)
 	}
@@ -649,6 +693,8 @@ func (t *Table) finish(it automaton.Item, acc []uint64, uncertain []int32, start
 // allocates nothing in steady state.
 type Scratch struct {
 	key     []byte
+	chain   []byte
+	whole   []Entry
 	items   []automaton.Item
 	kernels []kernel
 	one     [1]automaton.Item
@@ -743,11 +789,7 @@ func (t *Table) fill(ps *automaton.Parser, m *Mask, sc *Scratch) bool {
 				}
 				continue
 			}
-			// Walk the item alone, so the result is its own.
-			sc.one[0] = it
-			ps.PushItems(sc.one[:])
-			res := walkAll(ps, sm.Uncertain)
-			ps.Pop()
+			res := t.resolve(ps, it, sm.Uncertain, sc)
 			if t.ctxSize.Load() < MaxContextCache {
 				t.ctxMu.Lock()
 				if t.ctx == nil {
