@@ -41,9 +41,10 @@ const (
 )
 
 type config struct {
-	cur automaton.StateID
-	n   uint8                           // calls entered
-	ret [maxCallDepth]automaton.StateID // return states, ret[n-1] innermost; unused entries 0
+	cur   automaton.StateID
+	n     uint8                           // calls entered
+	ret   [maxCallDepth]automaton.StateID // return states, ret[n-1] innermost; unused entries 0
+	param uint64                          // the seed's iterations, when its rule is a counted repetition
 }
 
 // addConfig appends c to set unless it is there; false when the set is
@@ -62,7 +63,8 @@ func addConfig(set []config, c config) ([]config, bool) {
 
 // closeConfigs adds to set the configs its calls and completions reach
 // (the parser's closure): a call of a plain rule pushes its return state
-// (unless it is a tail call); an accepting state pops one. esc reports
+// (unless it is a tail call); an accepting state pops one, or ends the
+// seed's rule or an iteration of it. esc reports
 // that the seed's own rule can complete (an accepting config outside
 // every call). ok is false where the set cannot be held as configs.
 func (t *Table) closeConfigs(set []config) (out []config, esc, ok bool) {
@@ -71,7 +73,29 @@ func (t *Table) closeConfigs(set []config) (out []config, esc, ok bool) {
 		c := set[i]
 		if p.Accepting(c.cur) {
 			if c.n == 0 {
-				esc = true
+				// The seed's rule ends an instance; a counted repetition
+				// ends an iteration: it may start the next one, and
+				// completes once the count reaches its minimum (the
+				// parser's closure, counts normalized alike).
+				r := &p.Rules[p.RuleOf(c.cur)]
+				if !r.Repeat {
+					esc = true
+				} else {
+					n := c.param + 1
+					if (r.Max < 0 || int(n) < r.Max) && c.cur != r.Start {
+						again := c
+						again.cur, again.param = r.Start, n
+						if r.Max < 0 && int(n) > r.Min {
+							again.param = uint64(r.Min)
+						}
+						if set, ok = addConfig(set, again); !ok {
+							return set, esc, false
+						}
+					}
+					if int(n) >= r.Min {
+						esc = true
+					}
+				}
 			} else {
 				r := c
 				r.n--
@@ -150,6 +174,7 @@ func (cs *configSets) intern(set []config, esc bool) int32 {
 		c := &set[i]
 		k = binary.LittleEndian.AppendUint32(k, uint32(c.cur))
 		k = append(k, c.n)
+		k = binary.LittleEndian.AppendUint64(k, c.param)
 		for _, r := range c.ret[:c.n] {
 			k = binary.LittleEndian.AppendUint32(k, uint32(r))
 		}
@@ -177,6 +202,9 @@ func configLess(a, b *config) bool {
 	}
 	if a.n != b.n {
 		return a.n < b.n
+	}
+	if a.param != b.param {
+		return a.param < b.param
 	}
 	for i := range a.n {
 		if a.ret[i] != b.ret[i] {
@@ -220,14 +248,15 @@ func (cs *configSets) closed(set []config) int32 {
 }
 
 // enter holds the parse at depth d as the single state s outside every
-// call: modeState when s calls nothing, else a set of configs, else the
-// parser.
-func (w *walker) enter(t *Table, d int, s automaton.StateID) {
-	if len(t.Prog.Calls(s)) == 0 {
+// call (param iterations done, in a counted repetition): modeState when
+// s calls nothing and its rule is not counted, else a set of configs,
+// else the parser.
+func (w *walker) enter(t *Table, d int, s automaton.StateID, param uint64) {
+	if len(t.Prog.Calls(s)) == 0 && !t.Prog.Rules[t.Prog.RuleOf(s)].Repeat {
 		w.mode[d], w.state[d] = modeState, s
 		return
 	}
-	id := w.sets.closed(append(w.sets.buf[:0], config{cur: s}))
+	id := w.sets.closed(append(w.sets.buf[:0], config{cur: s, param: param}))
 	if id == setParser {
 		w.mode[d] = modeParser
 		return

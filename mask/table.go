@@ -192,7 +192,9 @@ func NewTable(p *automaton.Program, v *vocab.Vocabulary) *Table {
 	}
 	t.final = make([]bool, p.NumStates())
 	for s := range automaton.StateID(p.NumStates()) {
-		t.final[s] = p.Accepting(s) && p.FirstBytes(s).Empty() && len(p.Calls(s)) == 0 && len(p.Tokens(s)) == 0
+		// (Not in a counted repetition, whose accepting states end an
+		// iteration, not the rule.)
+		t.final[s] = p.Accepting(s) && p.FirstBytes(s).Empty() && len(p.Calls(s)) == 0 && len(p.Tokens(s)) == 0 && !p.Rules[p.RuleOf(s)].Repeat
 	}
 	return t
 }
@@ -530,14 +532,14 @@ func (t *Table) compute(w *walker, it automaton.Item) *StateMask {
 	ri := p.RuleOf(it.State)
 	r := &p.Rules[ri]
 	follow := p.Follow(ri)
-	direct := !r.Repeat && !r.Perm && it.Param == 0
+	direct := !r.Perm && (r.Repeat || it.Param == 0) // a Param is a count, or a guard's
 	ps := w.ps
 	ps.Seed(it)
 	valid := 1 // the parser's sets 0..valid-1 follow the current path
 	w.mode[0], w.escs[0] = modeParser, 0
 	if direct {
 		w.sets.reset()
-		w.enter(t, 0, it.State)
+		w.enter(t, 0, it.State, it.Param)
 	}
 	acc := w.bits
 	tr := t.trie
@@ -599,7 +601,7 @@ func (t *Table) compute(w *walker, it automaton.Item) *StateMask {
 			to := p.Next(s, n.B)
 			ok = to != automaton.Dead
 			if ok {
-				w.enter(t, d+1, to)
+				w.enter(t, d+1, to, 0) // modeState: not a counted rule
 			}
 		case modeSet:
 			// A set of configs: its transition on the byte's class,
