@@ -375,27 +375,41 @@ func (d *DFA) compact() *DFA {
 // dead symbols. It returns nil if the start state is removed.
 func (d *DFA) trim(live func(call bool, sym int32) bool) *DFA {
 	n := d.Len()
-	// Reverse reachability from accepting states.
-	rev := make([][]int32, n)
-	for s := range n {
-		last := Dead // runs of columns to the same target add one edge
-		for _, t := range d.row(s) {
-			if t != Dead && t != last {
-				rev[t] = append(rev[t], int32(s))
-				last = t
+	// Reverse reachability from accepting states, over the reversed
+	// edges in one array (counted, then filled): revStart[t] is where
+	// the sources of t's incoming edges begin.
+	edges := func(visit func(from, to int32)) {
+		for s := range n {
+			last := Dead // runs of columns to the same target add one edge
+			for _, t := range d.row(s) {
+				if t != Dead && t != last {
+					visit(int32(s), t)
+					last = t
+				}
 			}
-		}
-		for _, e := range d.Calls[s] {
-			if live == nil || live(true, e.Sym) {
-				rev[e.To] = append(rev[e.To], int32(s))
+			for _, e := range d.Calls[s] {
+				if live == nil || live(true, e.Sym) {
+					visit(int32(s), e.To)
+				}
 			}
-		}
-		for _, e := range d.Tokens[s] {
-			if live == nil || live(false, e.Sym) {
-				rev[e.To] = append(rev[e.To], int32(s))
+			for _, e := range d.Tokens[s] {
+				if live == nil || live(false, e.Sym) {
+					visit(int32(s), e.To)
+				}
 			}
 		}
 	}
+	revStart := make([]int32, n+1)
+	edges(func(_, to int32) { revStart[to+1]++ })
+	for s := range n {
+		revStart[s+1] += revStart[s]
+	}
+	revFrom := make([]int32, revStart[n])
+	fill := slices.Clone(revStart[:n])
+	edges(func(from, to int32) {
+		revFrom[fill[to]] = from
+		fill[to]++
+	})
 	useful := make([]bool, n)
 	var stack []int32
 	for s := range n {
@@ -407,7 +421,7 @@ func (d *DFA) trim(live func(call bool, sym int32) bool) *DFA {
 	for len(stack) > 0 {
 		s := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		for _, p := range rev[s] {
+		for _, p := range revFrom[revStart[s]:revStart[s+1]] {
 			if !useful[p] {
 				useful[p] = true
 				stack = append(stack, p)

@@ -49,12 +49,24 @@ func NewNFA(maxStates int) *NFA {
 // NewState adds a state and returns its index, or an error when the size
 // limit is reached.
 func (n *NFA) NewState() (int32, error) {
-	if len(n.states) >= n.maxState {
+	k := len(n.states)
+	if k >= n.maxState {
 		return 0, fmt.Errorf("%w: NFA exceeds %d states", ErrTooLarge, n.maxState)
 	}
-	n.states = append(n.states, nstate{})
-	return int32(len(n.states) - 1), nil
+	if k < cap(n.states) {
+		// A state of an earlier use (Reset): keep its edges' memory.
+		n.states = n.states[:k+1]
+		st := &n.states[k]
+		st.eps, st.bytes, st.calls, st.tokens = st.eps[:0], st.bytes[:0], st.calls[:0], st.tokens[:0]
+	} else {
+		n.states = append(n.states, nstate{})
+	}
+	return int32(k), nil
 }
+
+// Reset empties n for another automaton with the same state limit,
+// keeping its memory.
+func (n *NFA) Reset() { n.states = n.states[:0] }
 
 // Len is the number of states.
 func (n *NFA) Len() int { return len(n.states) }

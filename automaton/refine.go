@@ -89,7 +89,17 @@ func (d *DFA) equivalence() ([]int32, int) {
 		from, to int32
 		label    int64
 	}
-	var ts []trans
+	m0 := 0 // the transitions, counted first so that ts is allocated once
+	for s := range n {
+		row := d.row(s)
+		for _, col := range reps {
+			if row[col] != Dead {
+				m0++
+			}
+		}
+		m0 += len(d.Calls[s]) + len(d.Tokens[s])
+	}
+	ts := make([]trans, 0, m0)
 	for s := range n {
 		row := d.row(s)
 		for c, col := range reps {

@@ -135,7 +135,8 @@ type compiler struct {
 	ruleID   map[int]int32  // grammar rule -> spec index
 	sets     []automaton.TokenSet
 	tokenSet map[string]int32
-	permOf   map[int]bool // spec index -> the spec is a permutation rule
+	permOf   map[int]bool     // spec index -> the spec is a permutation rule
+	nfas     []*automaton.NFA // free NFAs (getNFA)
 	permIDs  map[*grammar.Perm]int32
 }
 
@@ -383,7 +384,8 @@ func (c *compiler) recursiveRules() []bool {
 
 // build lowers spec i's body to a DFA.
 func (c *compiler) build(i int) error {
-	n := automaton.NewNFA(c.opts.MaxRuleStates)
+	n := c.getNFA()
+	defer c.putNFA(n)
 	start, err := n.NewState()
 	if err != nil {
 		return err
@@ -411,6 +413,22 @@ func (c *compiler) build(i int) error {
 	c.specs[i].DFA = m
 	return nil
 }
+
+// getNFA returns an empty NFA, reusing the memory of one built before
+// (rules are built one after another, operands of And and Not inside
+// them).
+func (c *compiler) getNFA() *automaton.NFA {
+	if k := len(c.nfas); k > 0 {
+		n := c.nfas[k-1]
+		c.nfas = c.nfas[:k-1]
+		n.Reset()
+		return n
+	}
+	return automaton.NewNFA(c.opts.MaxRuleStates)
+}
+
+// putNFA gives n back once its DFA is built.
+func (c *compiler) putNFA(n *automaton.NFA) { c.nfas = append(c.nfas, n) }
 
 func (c *compiler) wrap(i int, err error) error {
 	var ge *grammar.Error
@@ -658,7 +676,8 @@ func (b *builder) regular(e grammar.Expr) (*automaton.DFA, error) {
 	if err := b.c.opts.expired(); err != nil {
 		return nil, err
 	}
-	n := automaton.NewNFA(b.c.opts.MaxRuleStates)
+	n := b.c.getNFA()
+	defer b.c.putNFA(n)
 	start, err := n.NewState()
 	if err != nil {
 		return nil, err
