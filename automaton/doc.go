@@ -6,8 +6,10 @@
 //
 // Building: UTF8Sequences lowers code-point ranges to UTF-8 byte ranges,
 // NFA is a Thompson automaton with byte, call (rule reference) and token
-// edges, Determinize and Minimize turn it into a DFA, NewProgram links the
-// rules' DFAs with global state numbering and byte equivalence classes.
+// edges, Determinize and Minimize turn it into a DFA (a table over byte
+// columns: the intervals the NFA's edges cut the bytes into), NewProgram
+// links the rules' DFAs with global state numbering and byte equivalence
+// classes.
 //
 // Running: Parser.Push consumes a byte (one Earley set per byte), Pop and
 // Truncate roll back in O(1), Fork shares the sets copy-on-write. Earley
