@@ -160,6 +160,17 @@ func (ps *Parser) PushItems(items []Item) bool {
 	if len(items) == 0 {
 		return false
 	}
+	end := ps.openSet()
+	for _, it := range items {
+		ps.add(it)
+	}
+	ps.closure(int(end))
+	return true
+}
+
+// openSet starts an empty set that consumed no byte and returns where its
+// items begin.
+func (ps *Parser) openSet() uint32 {
 	ps.own()
 	end := uint32(len(ps.items))
 	ps.starts = append(ps.starts, end)
@@ -167,11 +178,7 @@ func (ps *Parser) PushItems(items []Item) bool {
 	if ps.p.hasKeys {
 		ps.text = append(ps.text, 0)
 	}
-	for _, it := range items {
-		ps.add(it)
-	}
-	ps.closure(int(end))
-	return true
+	return end
 }
 
 // PushCompletion adds a set made of the items of set origin that wait on
@@ -183,13 +190,7 @@ func (ps *Parser) PushCompletion(ri int32, origin uint32) bool {
 	if origin == Sentinel || int(origin) >= len(ps.starts) {
 		return false
 	}
-	ps.own()
-	end := uint32(len(ps.items))
-	ps.starts = append(ps.starts, end)
-	ps.esc = append(ps.esc, false)
-	if ps.p.hasKeys {
-		ps.text = append(ps.text, 0)
-	}
+	end := ps.openSet()
 	ps.complete(ri, origin, uint32(len(ps.starts)-1))
 	if uint32(len(ps.items)) == end {
 		ps.Pop()
