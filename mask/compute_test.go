@@ -220,6 +220,11 @@ num ::= [0-9]+`))
 			t.Errorf("no state computed by path %s (ByPath %v)", Path(k), st.ByPath)
 		}
 	}
+	// The callee path pushes tokens through the parser; nothing else in
+	// this grammar needs it.
+	if st.ParserWalks != st.ByPath[PathCallee] {
+		t.Errorf("ParserWalks %d, callee masks %d", st.ParserWalks, st.ByPath[PathCallee])
+	}
 }
 
 // TestComputeMatchesReferenceFormats: the format rules of JSON Schema

@@ -58,6 +58,7 @@ type StateMask struct {
 	NumAccepted  int
 	took         time.Duration // time to compute
 	path         Path          // how it was computed
+	parser       bool          // the walk ran the parser somewhere
 }
 
 // Path is the way a state mask was computed on first visit.
@@ -137,6 +138,10 @@ type Stats struct {
 	ByPath [numPaths]int
 	// ByPathTime is the compute time of the masks of each Path.
 	ByPathTime [numPaths]time.Duration
+	// ParserWalks counts the state masks whose walk left direct mode for
+	// the Earley parser somewhere (a set of configs past its bounds, a
+	// call direct mode does not enter, or a permutation state).
+	ParserWalks int
 }
 
 // Stats returns a snapshot of the table's statistics.
@@ -340,6 +345,9 @@ func (t *Table) count(sm *StateMask) {
 	t.stats.Compute += sm.took
 	t.stats.ByPath[sm.path]++
 	t.stats.ByPathTime[sm.path] += sm.took
+	if sm.parser {
+		t.stats.ParserWalks++
+	}
 	t.statsMu.Unlock()
 }
 
@@ -581,11 +589,14 @@ func (t *Table) compute(w *walker, it automaton.Item) *StateMask {
 			// Tokens the callees accept alone are accepted here too; the
 			// others go through the parser one by one.
 			uncertain, escs := t.walkRest(w, it, follow, acc)
-			return t.finish(it, acc, uncertain, escs, start, PathCallee)
+			sm := t.finish(it, acc, uncertain, escs, start, PathCallee)
+			sm.parser = true
+			return sm
 		}
 	}
 	var uncertain []int32
 	var escs []uint64
+	usedParser := false
 	nodes := tr.Nodes
 	for i := 0; i < len(nodes); {
 		n := &nodes[i]
@@ -618,6 +629,7 @@ func (t *Table) compute(w *walker, it automaton.Item) *StateMask {
 				w.mode[d+1], w.state[d+1] = modeSet, to
 			}
 		default:
+			usedParser = true
 			ps.Truncate(valid)
 			for ; valid < d+1; valid++ {
 				ps.Push(w.path[valid-1]) // succeeded before, on this path
@@ -658,7 +670,9 @@ func (t *Table) compute(w *walker, it automaton.Item) *StateMask {
 	if tr == t.trie {
 		path = PathTrie
 	}
-	return t.finish(it, acc, uncertain, escs, start, path)
+	sm := t.finish(it, acc, uncertain, escs, start, path)
+	sm.parser = usedParser
+	return sm
 }
 
 // finish makes the state mask of accepted set acc and uncertain tokens

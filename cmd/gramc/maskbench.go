@@ -59,7 +59,10 @@ type maskbenchReport struct {
 	StateMaskPaths map[string]int `json:"state_mask_paths"`
 	// StateMaskPathMS: their compute time by path.
 	StateMaskPathMS map[string]float64 `json:"state_mask_path_ms"`
-	MasksOver1ms    int                `json:"masks_over_1ms"`
+	// ParserWalks: state masks whose trie walk left direct mode for the
+	// Earley parser somewhere (mask.Stats.ParserWalks).
+	ParserWalks  int `json:"state_masks_parser_walks"`
+	MasksOver1ms int `json:"masks_over_1ms"`
 	// Subsets: the same report for each subset folder, when --corpus
 	// names the whole corpus.
 	Subsets map[string]*maskbenchReport `json:"subsets,omitempty"`
@@ -206,6 +209,7 @@ must be 0. stuck counts states where nothing, not even EOS, is allowed.`)
 		fmt.Fprintf(w, "first visits      %d state masks computed during the replays, %.1f ms in all; %d masks over 1 ms\n", r.StateMasks, r.StateMaskMS, r.MasksOver1ms)
 		fmt.Fprintf(w, "                  by path: slice %d (%.1f ms), callee %d (%.1f ms), whole-trie walk %d (%.1f ms)\n",
 			r.StateMaskPaths["slice"], r.StateMaskPathMS["slice"], r.StateMaskPaths["callee"], r.StateMaskPathMS["callee"], r.StateMaskPaths["trie"], r.StateMaskPathMS["trie"])
+		fmt.Fprintf(w, "                  %d of them ran the parser somewhere (direct mode's fallback)\n", r.ParserWalks)
 		fmt.Fprintf(w, "jump-forward      %d of %d valid-instance tokens forced (%.1f%%)\n", r.ForcedTokens, r.Tokens, 100*r.ForcedShare)
 		fmt.Fprintf(w, "peak rss          %.0f MB, wall %.1f s\n", r.PeakRSSMB, r.WallSeconds)
 		if len(r.Subsets) > 0 {
@@ -261,6 +265,7 @@ func summarizeMaskBench(results []schemaResult) maskbenchReport {
 		r.ForcedTokens += s.forced
 		r.StateMasks += s.maskStats.States
 		r.StateMaskMS += ms(s.maskStats.Compute.Nanoseconds())
+		r.ParserWalks += s.maskStats.ParserWalks
 		for k, n := range s.maskStats.ByPath {
 			r.StateMaskPaths[mask.Path(k).String()] += n
 			r.StateMaskPathMS[mask.Path(k).String()] += ms(s.maskStats.ByPathTime[k].Nanoseconds())
