@@ -447,7 +447,7 @@ var minCalleeMask = 4096
 func (t *Table) walkRest(w *walker, it automaton.Item, follow *automaton.ByteSet, acc []uint64) (uncertain []int32, escs []uint64) {
 	ps := w.ps
 	ps.Seed(it)
-	esc := w.dfa // reused: esc[d] is whether the seed escaped at depth d
+	esc := w.escaped // esc[d]: the seed escaped at depth d
 	esc[0], w.escs[0] = false, 0
 	depth := 0
 	dead, deadEsc := -1, uint64(0) // entries with LCP > dead fail like the last one
@@ -495,14 +495,14 @@ func (t *Table) walkRest(w *walker, it automaton.Item, follow *automaton.ByteSet
 
 // walker is the scratch of one mask computation, pooled per Table.
 type walker struct {
-	ps    *automaton.Parser
-	mode  []walkMode          // how the parse at each depth is held
-	state []automaton.StateID // modeState: the state; modeSet: the set
-	sets  *configSets         // direct mode's lazy DFA (direct.go)
-	dfa   []bool              // walkRest's scratch
-	escs  []uint64            // the Esc bits of the path to each depth
-	path  []byte
-	bits  []uint64
+	ps      *automaton.Parser
+	mode    []walkMode          // how the parse at each depth is held
+	state   []automaton.StateID // modeState: the state; modeSet: the set
+	sets    *configSets         // direct mode's lazy DFA (direct.go)
+	escaped []bool              // walkRest: the seed escaped at each depth
+	escs    []uint64            // the Esc bits of the path to each depth
+	path    []byte
+	bits    []uint64
 }
 
 func (t *Table) computeDetached(it automaton.Item) *StateMask {
@@ -510,7 +510,7 @@ func (t *Table) computeDetached(it automaton.Item) *StateMask {
 	if w == nil {
 		l := t.Vocab.MaxTokenLen() + 2
 		w = &walker{ps: automaton.NewParser(t.Prog), mode: make([]walkMode, l), state: make([]automaton.StateID, l),
-			sets: newConfigSets(t), dfa: make([]bool, l),
+			sets: newConfigSets(t), escaped: make([]bool, l),
 			escs: make([]uint64, l), path: make([]byte, l), bits: make([]uint64, t.words)}
 		w.ps.SetDistinct(false) // state masks ignore the keys seen
 	}
