@@ -345,13 +345,7 @@ func (d *DFA) compact() *DFA {
 	byFirst := d.columnsByFirstByte()
 	merged, n := columnClasses(d.Trans, d.Columns, byFirst)
 	if n == d.Columns && slices.IsSorted(byFirst) {
-		identity := true
-		for c, m := range merged {
-			identity = identity && (m < 0 || int(m) == c)
-		}
-		if identity {
-			return d
-		}
+		return d // every column used, distinct and in order already
 	}
 	rep := make([]int, n)
 	for i := len(byFirst) - 1; i >= 0; i-- {

@@ -29,7 +29,7 @@ var MaxSuffixCache int64 = 1 << 21
 
 // suffixes is what one context accepts, by suffix.
 type suffixes struct {
-	mu sync.Mutex
+	mu sync.RWMutex
 	m  map[string]bool
 }
 
@@ -54,17 +54,13 @@ func (t *Table) suffixesOf(chain []byte) *suffixes {
 
 // resolve returns the tokens of list (the uncertain tokens of kernel item
 // it) that the parser accepts from it in its context, and restores the
-// parser.
-func (t *Table) resolve(ps *automaton.Parser, it automaton.Item, list []Entry, sc *Scratch) []int32 {
+// parser. chain is the serialization of the items waiting for its rule
+// (the part of contextKey after the item).
+func (t *Table) resolve(ps *automaton.Parser, it automaton.Item, list []Entry, chain []byte, sc *Scratch) []int32 {
 	out := []int32{}
 	ri := t.Prog.RuleOf(it.State)
-	budget := maxContextKey
-	chain, ok := t.appendWaiting(ps, it.Origin, ri, binary.LittleEndian.AppendUint32(sc.chain[:0], uint32(ri)), &budget)
-	sc.chain = chain
-	if !ok {
-		return t.walkFromItem(ps, it, list, out)
-	}
-	sf := t.suffixesOf(chain)
+	sc.chain = append(binary.LittleEndian.AppendUint32(sc.chain[:0], uint32(ri)), chain...)
+	sf := t.suffixesOf(sc.chain)
 	whole := sc.whole[:0]
 	pushed, goesOn := false, false
 	base := 0
@@ -76,9 +72,9 @@ func (t *Table) resolve(ps *automaton.Parser, it automaton.Item, list []Entry, s
 		}
 		for m := e.Esc; m != 0; m &= m - 1 {
 			sfx := e.B[bits.TrailingZeros64(m):]
-			sf.mu.Lock()
+			sf.mu.RLock()
 			v, known := sf.m[string(sfx)]
-			sf.mu.Unlock()
+			sf.mu.RUnlock()
 			if !known {
 				if !pushed {
 					pushed, goesOn = true, ps.PushCompletion(ri, it.Origin)

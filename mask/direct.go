@@ -17,7 +17,9 @@ import (
 // (closeConfigs) enters calls and returns from completed ones, and a call
 // whose return state only completes its caller is a tail call (no return
 // state is pushed), so that the chains of format rules cut by remaining
-// length (hostname, email) stay shallow.
+// length (hostname, email) stay shallow. The seed's own rule may be a
+// counted repetition: its configs then carry the iterations done (param),
+// and the closure ends an iteration as the parser does.
 //
 // Sets are numbered as they are met and their transitions, by byte class,
 // are computed once (a lazy DFA over sets of configs, configSets): the
@@ -252,7 +254,7 @@ func (cs *configSets) closed(set []config) int32 {
 // s calls nothing and its rule is not counted, else a set of configs,
 // else the parser.
 func (w *walker) enter(t *Table, d int, s automaton.StateID, param uint64) {
-	if len(t.Prog.Calls(s)) == 0 && !t.Prog.Rules[t.Prog.RuleOf(s)].Repeat {
+	if t.single[s] {
 		w.mode[d], w.state[d] = modeState, s
 		return
 	}

@@ -104,6 +104,7 @@ type Table struct {
 	walks  sync.Pool              // *walker
 	plain  []bool                 // by rule: direct mode may enter its calls (see config)
 	final  []bool                 // by state: accepting, with no edges (a call returning there is a tail call)
+	single []bool                 // by state: no calls and not in a counted rule (direct mode's modeState)
 	// counted[r]: the slice whose characters are the iterations of
 	// counted repetition r, or -1 (under mu).
 	counted  map[int32]int
@@ -196,7 +197,9 @@ func NewTable(p *automaton.Program, v *vocab.Vocabulary) *Table {
 		t.plain[ri] = !r.Repeat && !r.Perm && !r.Key && r.Guard == nil
 	}
 	t.final = make([]bool, p.NumStates())
+	t.single = make([]bool, p.NumStates())
 	for s := range automaton.StateID(p.NumStates()) {
+		t.single[s] = len(p.Calls(s)) == 0 && !p.Rules[p.RuleOf(s)].Repeat
 		// (Not in a counted repetition, whose accepting states end an
 		// iteration, not the rule.)
 		t.final[s] = p.Accepting(s) && p.FirstBytes(s).Empty() && len(p.Calls(s)) == 0 && len(p.Tokens(s)) == 0 && !p.Rules[p.RuleOf(s)].Repeat
@@ -805,7 +808,7 @@ func (t *Table) fill(ps *automaton.Parser, m *Mask, sc *Scratch) bool {
 				}
 				continue
 			}
-			res := t.resolve(ps, it, sm.Uncertain, sc)
+			res := t.resolve(ps, it, sm.Uncertain, key[contextHead:], sc)
 			if t.ctxSize.Load() < MaxContextCache {
 				t.ctxMu.Lock()
 				if t.ctx == nil {
@@ -830,13 +833,17 @@ func (t *Table) fill(ps *automaton.Parser, m *Mask, sc *Scratch) bool {
 	return !t.allAllowed(m)
 }
 
+// contextHead is the length of contextKey's item part; the chain of
+// waiting items follows it.
+const contextHead = 4 + 8
+
 // contextKey serializes kernel item it and the items below it that wait
 // for its rule, recursively down to the start: everything the parse of a
 // token starting at it can depend on. It fails when the chain is longer
 // than maxContextKey items (deep ambiguity or left recursion).
 func (t *Table) contextKey(ps *automaton.Parser, it automaton.Item, buf []byte) ([]byte, bool) {
 	buf = binary.LittleEndian.AppendUint32(buf, uint32(it.State))
-	buf = binary.LittleEndian.AppendUint64(buf, it.Param)
+	buf = binary.LittleEndian.AppendUint64(buf, it.Param) // contextHead bytes, then the chain
 	budget := maxContextKey
 	return t.appendWaiting(ps, it.Origin, t.Prog.RuleOf(it.State), buf, &budget)
 }
