@@ -3,13 +3,13 @@ package runtime_test
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"sort"
 	"testing"
 
 	"github.com/gramc/gramc/compile"
 	"github.com/gramc/gramc/grammar/jsonschema"
+	"github.com/gramc/gramc/internal/replay"
 	"github.com/gramc/gramc/internal/shared"
 	"github.com/gramc/gramc/runtime"
 	"github.com/gramc/gramc/vocab"
@@ -38,18 +38,9 @@ func TestContextResolution(t *testing.T) {
 	}
 	steps, schemas := 0, 0
 	for i := 0; i < len(files); i += stride {
-		data, err := os.ReadFile(files[i])
+		doc, err := replay.ReadDocument(files[i])
 		if err != nil {
 			t.Fatal(err)
-		}
-		var doc struct {
-			Schema json.RawMessage `json:"schema"`
-			Tests  []struct {
-				Data json.RawMessage `json:"data"`
-			} `json:"tests"`
-		}
-		if json.Unmarshal(data, &doc) != nil {
-			continue
 		}
 		g, err := jsonschema.Compile(doc.Schema, jsonschema.Options{AssertFormat: true})
 		if err != nil {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gramc/gramc/internal/replay"
 	"github.com/gramc/gramc/mask"
 	"github.com/gramc/gramc/runtime"
 )
@@ -252,26 +252,13 @@ func jsonFiles(dir string) ([]string, error) {
 // instances returns the texts to replay from one JSONSchemaBench file:
 // each valid test's data, compact and indented.
 func instances(path string) ([]string, error) {
-	data, err := os.ReadFile(path)
+	file, err := replay.ReadDocument(path)
 	if err != nil {
 		return nil, err
 	}
-	var file struct {
-		Schema json.RawMessage `json:"schema"`
-		Tests  []struct {
-			Data  json.RawMessage `json:"data"`
-			Valid bool            `json:"valid"`
-		} `json:"tests"`
-	}
-	if err := json.Unmarshal(data, &file); err != nil {
-		return nil, err
-	}
-	if file.Schema == nil {
-		return nil, errors.New("no schema")
-	}
 	var out []string
 	for _, t := range file.Tests {
-		if !t.Valid || t.Data == nil {
+		if t.Valid == nil || !*t.Valid || t.Data == nil {
 			continue
 		}
 		v, err := parseOrdered(t.Data)

@@ -293,19 +293,8 @@ func summarizeMaskBench(results []schemaResult) maskbenchReport {
 // maskbenchSchema compiles one schema file and replays its instances.
 func maskbenchSchema(path string, v *vocab.Vocabulary, timeout time.Duration) schemaResult {
 	res := schemaResult{file: path}
-	data, err := os.ReadFile(path)
+	doc, err := replay.ReadDocument(path)
 	if err != nil {
-		res.skipped = true
-		return res
-	}
-	var doc struct {
-		Schema json.RawMessage `json:"schema"`
-		Tests  []struct {
-			Data  json.RawMessage `json:"data"`
-			Valid *bool           `json:"valid"`
-		} `json:"tests"`
-	}
-	if json.Unmarshal(data, &doc) != nil || len(doc.Schema) == 0 {
 		res.skipped = true
 		return res
 	}

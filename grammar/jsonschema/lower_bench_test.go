@@ -2,12 +2,12 @@ package jsonschema_test
 
 import (
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/gramc/gramc/compile"
 	"github.com/gramc/gramc/grammar/jsonschema"
+	"github.com/gramc/gramc/internal/replay"
 	"github.com/gramc/gramc/internal/shared"
 )
 
@@ -24,14 +24,8 @@ func BenchmarkCompileMedian(b *testing.B) {
 	var raws []json.RawMessage
 	for _, f := range []string{"Glaiveai2K/calculate_area_7ab05fe7.json", "Github_easy/o89608.json", "Github_medium/o52965.json",
 		"WashingtonPost/wp_75_Normalized.json", "Github_easy/o44296.json", "BFCL_multiple/BFCL_multiple_34.json"} {
-		data, err := os.ReadFile(filepath.Join(dir, "corpora/jsonschemabench", f))
+		doc, err := replay.ReadDocument(filepath.Join(dir, "corpora/jsonschemabench", f))
 		if err != nil {
-			b.Fatal(err)
-		}
-		var doc struct {
-			Schema json.RawMessage `json:"schema"`
-		}
-		if err := json.Unmarshal(data, &doc); err != nil {
 			b.Fatal(err)
 		}
 		raws = append(raws, doc.Schema)

@@ -17,6 +17,37 @@ import (
 	"github.com/gramc/gramc/vocab"
 )
 
+// Document is one file of the JSONSchemaBench layout: a schema and its
+// test instances.
+type Document struct {
+	Schema json.RawMessage `json:"schema"`
+	Tests  []Test          `json:"tests"`
+}
+
+// Test is one instance of a Document; Valid is nil when the file does not
+// say.
+type Test struct {
+	Data  json.RawMessage `json:"data"`
+	Valid *bool           `json:"valid"`
+}
+
+// ReadDocument reads and decodes a JSONSchemaBench file; a file that is
+// not JSON or has no schema is an error naming it.
+func ReadDocument(path string) (*Document, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var doc Document
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(doc.Schema) == 0 {
+		return nil, fmt.Errorf("%s: no schema", path)
+	}
+	return &doc, nil
+}
+
 // Texts returns the valid instances of every *.json file in dir (the
 // JSONSchemaBench layout: {"schema": …, "tests": [{"data": …, "valid": …}]}),
 // each serialized compactly and pretty-printed with two spaces, keys in
@@ -39,17 +70,12 @@ func Texts(dir string, limit int) ([][]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		var doc struct {
-			Tests []struct {
-				Data  json.RawMessage `json:"data"`
-				Valid bool            `json:"valid"`
-			} `json:"tests"`
-		}
+		var doc Document
 		if err := json.Unmarshal(data, &doc); err != nil {
 			return nil, fmt.Errorf("%s: %w", f, err)
 		}
 		for _, tc := range doc.Tests {
-			if !tc.Valid {
+			if tc.Valid == nil || !*tc.Valid {
 				continue
 			}
 			var compact, pretty bytes.Buffer
