@@ -99,7 +99,7 @@ func (t *Table) resolve(ps *automaton.Parser, it automaton.Item, list []Entry, c
 	}
 	if len(whole) > 0 {
 		setLCP(whole) // a subsequence of a sorted list
-		out = t.walkFromItem(ps, it, whole, out)
+		out = t.walkFromItem(ps, it, whole, sc, out)
 	}
 	sc.whole = whole[:0]
 	return out
@@ -107,9 +107,9 @@ func (t *Table) resolve(ps *automaton.Parser, it automaton.Item, list []Entry, c
 
 // walkFromItem appends to out the entries of list that the parser accepts
 // from item it alone (in its context), and restores the parser.
-func (t *Table) walkFromItem(ps *automaton.Parser, it automaton.Item, list []Entry, out []int32) []int32 {
-	one := [1]automaton.Item{it}
-	ps.PushItems(one[:])
+func (t *Table) walkFromItem(ps *automaton.Parser, it automaton.Item, list []Entry, sc *Scratch, out []int32) []int32 {
+	sc.one[0] = it
+	ps.PushItems(sc.one[:])
 	walkList(ps, list, nil, func(id int32) { out = append(out, id) })
 	ps.Pop()
 	return out
