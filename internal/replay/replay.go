@@ -34,6 +34,15 @@ type Test struct {
 // ReadDocument reads and decodes a JSONSchemaBench file; a file that is
 // not JSON or has no schema is an error naming it.
 func ReadDocument(path string) (*Document, error) {
+	doc, err := readDocument(path)
+	if err == nil && len(doc.Schema) == 0 {
+		err = fmt.Errorf("%s: no schema", path)
+	}
+	return doc, err
+}
+
+// readDocument reads and decodes a JSONSchemaBench file, schema or not.
+func readDocument(path string) (*Document, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
@@ -41,9 +50,6 @@ func ReadDocument(path string) (*Document, error) {
 	var doc Document
 	if err := json.Unmarshal(data, &doc); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(doc.Schema) == 0 {
-		return nil, fmt.Errorf("%s: no schema", path)
 	}
 	return &doc, nil
 }
@@ -66,13 +72,9 @@ func Texts(dir string, limit int) ([][]byte, error) {
 	}
 	var out [][]byte
 	for _, f := range files {
-		data, err := os.ReadFile(f)
+		doc, err := readDocument(f)
 		if err != nil {
 			return nil, err
-		}
-		var doc Document
-		if err := json.Unmarshal(data, &doc); err != nil {
-			return nil, fmt.Errorf("%s: %w", f, err)
 		}
 		for _, tc := range doc.Tests {
 			if tc.Valid == nil || !*tc.Valid {
